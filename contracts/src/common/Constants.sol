@@ -29,6 +29,7 @@ library FractalConstants {
     uint8 internal constant STATE_KIND_BALANCE = 2;
     uint8 internal constant STATE_KIND_CODE_HASH = 3;
 
-    /// @dev Storage slot of the `balances` mapping in every bridged token contract on a Fractal chain.
-    uint256 internal constant L2_TOKEN_BALANCES_SLOT = 0;
+    /// @dev Storage slot of the bridge system contract's `mapping(address l1Token => mapping(address => uint256))`
+    /// of bridged-token balances.
+    uint256 internal constant L2_BRIDGE_BALANCES_SLOT = 0;
 }

@@ -56,8 +56,6 @@ error QueueCallerNotVault(address caller);
 error QueueDataTooLarge(uint256 size, uint256 max);
 /// @dev The requested gas limit is outside what the child chain executes.
 error QueueGasLimitOutOfRange(uint256 gasLimit, uint256 min, uint256 max);
-/// @dev The minted value cannot cover the value the call transfers.
-error QueueMintBelowValue(uint256 mint, uint256 l2Value);
 /// @dev The minted value does not fit the queue's 96-bit accounting.
 error QueueMintTooLarge(uint256 mint);
 /// @dev The oldest unprocessed request is still within its deadline (or there is none).
