@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
+import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {Test} from "../utils/Test.sol";
+import {Hashing} from "../../src/common/Hashing.sol";
+import {BridgeVault} from "../../src/bridge/BridgeVault.sol";
+import {IChainRegistry} from "../../src/registry/IChainRegistry.sol";
+import {BatchHeader, BatchLib} from "../../src/settlement/BatchLib.sol";
+import {PriorityOp} from "../../src/settlement/IPriorityQueue.sol";
+import {PriorityQueue} from "../../src/settlement/PriorityQueue.sol";
+
+/// @notice Checks the contracts' encodings against the vectors computed by the Rust crate
+/// `fractal-primitives` (`fractal vectors` writes shared.json; CI fails when the file is stale).
+contract SharedVectorsTest is Test {
+    string internal json;
+
+    function setUp() public {
+        json = vm.readFile(string.concat(vm.projectRoot(), "/contracts/test/vectors/shared.json"));
+    }
+
+    function _key(string memory prefix, uint256 i, string memory field) internal pure returns (string memory) {
+        return string.concat(prefix, "[", _itoa(i), "].", field);
+    }
+
+    function _itoa(uint256 i) internal pure returns (string memory) {
+        if (i < 10) return string(abi.encodePacked(bytes1(uint8(48 + i))));
+        return string(abi.encodePacked(_itoa(i / 10), bytes1(uint8(48 + (i % 10)))));
+    }
+
+    function test_PoseidonMatchesRust() public view {
+        for (uint256 i = 0; i < 4; ++i) {
+            uint256[] memory inputs = vm.parseJsonUintArray(json, _key(".poseidon", i, "inputs"));
+            uint256 expected = vm.parseJsonUint(json, _key(".poseidon", i, "output"));
+            uint256 actual = inputs.length == 2
+                ? PoseidonT3.hash([inputs[0], inputs[1]])
+                : PoseidonT4.hash([inputs[0], inputs[1], inputs[2]]);
+            assertEq(actual, expected, "poseidon");
+        }
+    }
+
+    function test_PayloadHashMatchesRust() public view {
+        for (uint256 i = 0; i < 9; ++i) {
+            bytes memory payload = vm.parseJsonBytes(json, _key(".payloadHashes", i, "payload"));
+            assertEq(Hashing.payloadHash(payload), vm.parseJsonUint(json, _key(".payloadHashes", i, "hash")));
+        }
+    }
+
+    function test_MessageLeavesAndTreeMatchRust() public view {
+        uint256 root = vm.parseJsonUint(json, ".messageRoot");
+        for (uint256 i = 0; i < 3; ++i) {
+            Hashing.Message memory m = Hashing.Message({
+                sourceChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "sourceChainId"))),
+                nonce: uint64(vm.parseJsonUint(json, _key(".messages", i, "nonce"))),
+                sender: vm.parseJsonAddress(json, _key(".messages", i, "sender")),
+                destinationChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "destinationChainId"))),
+                recipient: vm.parseJsonAddress(json, _key(".messages", i, "recipient")),
+                payload: vm.parseJsonBytes(json, _key(".messages", i, "payload"))
+            });
+            uint256 leaf = Hashing.messageLeaf(m);
+            assertEq(leaf, vm.parseJsonUint(json, _key(".messages", i, "leaf")), "leaf");
+            uint256[] memory siblings = vm.parseJsonUintArray(json, _key(".messages", i, "siblings"));
+            assertEq(Hashing.merkleRoot(leaf, i, siblings), root, "message root");
+        }
+    }
+
+    function test_StateKeysAndProofsMatchRust() public {
+        BridgeVault vault = new BridgeVault(IChainRegistry(address(1)));
+        uint256 root = vm.parseJsonUint(json, ".state.root");
+        for (uint256 i = 0; i < 4; ++i) {
+            address account = vm.parseJsonAddress(json, _key(".state.entries", i, "account"));
+            address token = vm.parseJsonAddress(json, _key(".state.entries", i, "token"));
+            uint256 key = vm.parseJsonUint(json, _key(".state.entries", i, "key"));
+            assertEq(vault.balanceKey(account, token), key, "balance key");
+            uint256 value = vm.parseJsonUint(json, _key(".state.entries", i, "value"));
+            uint256[] memory siblings = vm.parseJsonUintArray(json, _key(".state.entries", i, "siblings"));
+            assertEq(Hashing.stateRoot(key, value, siblings), root, "state root");
+        }
+    }
+
+    function test_PriorityOpsMatchRust() public {
+        PriorityQueue queue = new PriorityQueue();
+        uint256 chainId = vm.parseJsonUint(json, ".priorityOps.chainId");
+        bytes32 rolling;
+        for (uint256 i = 0; i < 3; ++i) {
+            string memory p = ".priorityOps.ops";
+            PriorityOp memory op = PriorityOp({
+                index: uint64(vm.parseJsonUint(json, _key(p, i, "index"))),
+                l2Sender: vm.parseJsonAddress(json, _key(p, i, "l2Sender")),
+                target: vm.parseJsonAddress(json, _key(p, i, "target")),
+                mint: vm.parseJsonUint(json, _key(p, i, "mint")),
+                l2Value: vm.parseJsonUint(json, _key(p, i, "l2Value")),
+                gasLimit: vm.parseJsonUint(json, _key(p, i, "gasLimit")),
+                refundRecipient: vm.parseJsonAddress(json, _key(p, i, "refundRecipient")),
+                deadline: uint64(vm.parseJsonUint(json, _key(p, i, "deadline"))),
+                data: vm.parseJsonBytes(json, _key(p, i, "data"))
+            });
+            bytes32 h = queue.hashOp(chainId, op);
+            assertEq(h, vm.parseJsonBytes32(json, _key(p, i, "hash")), "op hash");
+            rolling = keccak256(abi.encode(rolling, h));
+            assertEq(rolling, vm.parseJsonBytes32(json, _key(p, i, "rolling")), "rolling hash");
+        }
+    }
+
+    function test_BatchHeaderMatchesRust() public view {
+        BatchHeader memory h = BatchHeader({
+            batchNumber: uint64(vm.parseJsonUint(json, ".batch.batchNumber")),
+            timestamp: uint64(vm.parseJsonUint(json, ".batch.timestamp")),
+            priorityOpsCount: uint64(vm.parseJsonUint(json, ".batch.priorityOpsCount")),
+            prevStateRoot: vm.parseJsonBytes32(json, ".batch.prevStateRoot"),
+            newStateRoot: vm.parseJsonBytes32(json, ".batch.newStateRoot"),
+            pubdataCommitment: vm.parseJsonBytes32(json, ".batch.pubdataCommitment"),
+            messageRoot: vm.parseJsonBytes32(json, ".batch.messageRoot"),
+            priorityOpsHash: vm.parseJsonBytes32(json, ".batch.priorityOpsHash"),
+            childRootsAggregated: vm.parseJsonBytes32(json, ".batch.childRootsAggregated"),
+            importedRootsHash: vm.parseJsonBytes32(json, ".batch.importedRootsHash")
+        });
+        assertEq(BatchLib.hash(h), vm.parseJsonBytes32(json, ".batch.hash"), "header hash");
+        uint256[] memory expected = vm.parseJsonUintArray(json, ".batch.publicInputs");
+        uint256[] memory actual = BatchLib.publicInputs(vm.parseJsonUint(json, ".batch.chainId"), h);
+        assertEq(actual.length, expected.length, "public input count");
+        for (uint256 i = 0; i < actual.length; ++i) {
+            assertEq(actual[i], expected[i], "public input");
+        }
+    }
+}

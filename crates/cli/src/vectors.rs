@@ -1,0 +1,157 @@
+//! Shared test vectors: values computed by `fractal-primitives` that the Solidity tests recompute with
+//! the contracts' own code (contracts/test/vectors/SharedVectors.t.sol). A mismatch on either side means
+//! the two implementations of an encoding disagree.
+
+use alloy_primitives::{Address, B256, Bytes, U256, address};
+use eyre::Result;
+use fractal_primitives::{
+    BatchHeader, L2_BRIDGE, Message, MessageTree, PriorityOp, SparseMerkleTree, StateKind,
+    balance_key, payload_hash, poseidon, rolling_hash, state_key,
+};
+use serde_json::{Value, json};
+
+const CHAIN_ID: u64 = 4242;
+const PARENT_CHAIN_ID: u64 = 31337;
+
+fn hex(u: U256) -> String {
+    format!("{u:#066x}")
+}
+
+fn payload(len: usize) -> Bytes {
+    (0..len)
+        .map(|i| (i * 7 + 1) as u8)
+        .collect::<Vec<u8>>()
+        .into()
+}
+
+/// Computes every vector and renders the JSON file (pretty, with a trailing newline).
+pub(crate) fn generate() -> Result<String> {
+    let poseidon_cases: Vec<Value> = [vec![1u64, 2], vec![0, 0], vec![3, 4, 5], vec![7, 8, 1]]
+        .into_iter()
+        .map(|inputs| {
+            let words: Vec<U256> = inputs.iter().map(|i| U256::from(*i)).collect();
+            Ok(json!({ "inputs": words.iter().map(|w| hex(*w)).collect::<Vec<_>>(), "output": hex(poseidon(&words)?) }))
+        })
+        .collect::<Result<_>>()?;
+
+    let payload_cases: Vec<Value> = [0usize, 1, 30, 31, 32, 62, 63, 96, 200]
+        .into_iter()
+        .map(|len| json!({ "payload": payload(len), "hash": hex(payload_hash(&payload(len))) }))
+        .collect();
+
+    let recipient = address!("0x5FbDB2315678afecb367f056d29b6e5A1F6Eab3a");
+    let messages: Vec<Message> = (0..3u64)
+        .map(|nonce| Message {
+            source_chain_id: CHAIN_ID,
+            nonce,
+            sender: L2_BRIDGE,
+            destination_chain_id: PARENT_CHAIN_ID,
+            recipient,
+            payload: payload(96 + nonce as usize),
+        })
+        .collect();
+    let tree = MessageTree::from_messages(&messages)?;
+    let message_cases: Vec<Value> = messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            Ok(json!({
+                "sourceChainId": m.source_chain_id, "nonce": m.nonce, "sender": m.sender,
+                "destinationChainId": m.destination_chain_id, "recipient": m.recipient,
+                "payload": m.payload, "leaf": hex(m.leaf()),
+                "siblings": tree.proof(i)?.into_iter().map(hex).collect::<Vec<_>>(),
+            }))
+        })
+        .collect::<Result<_>>()?;
+
+    let accounts = [
+        address!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+        address!("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+    ];
+    let token = address!("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    let mut state = SparseMerkleTree::new();
+    let mut entries = Vec::new();
+    for (i, account) in accounts.iter().enumerate() {
+        let eth_key = balance_key(*account, None);
+        let token_key = balance_key(*account, Some(token));
+        state.insert(eth_key, U256::from(10u64.pow(18) * (i as u64 + 1)))?;
+        state.insert(token_key, U256::from(500 + i as u64))?;
+        entries.push((*account, Address::ZERO, eth_key));
+        entries.push((*account, token, token_key));
+    }
+    state.insert(
+        state_key(StateKind::Nonce, accounts[0], B256::ZERO),
+        U256::from(3),
+    )?;
+    let state_cases: Vec<Value> = entries
+        .iter()
+        .map(|(account, token, key)| {
+            Ok(json!({
+                "account": account, "token": token, "key": hex(*key), "value": hex(state.get(*key)),
+                "siblings": state.proof(*key)?.into_iter().map(hex).collect::<Vec<_>>(),
+            }))
+        })
+        .collect::<Result<_>>()?;
+
+    let ops: Vec<PriorityOp> = (0..3u64)
+        .map(|index| PriorityOp {
+            index,
+            l2Sender: accounts[0],
+            target: accounts[1],
+            mint: U256::from(1000 * index),
+            l2Value: U256::from(index),
+            gasLimit: U256::from(300_000),
+            refundRecipient: accounts[0],
+            deadline: 1_700_000_000 + index,
+            data: payload(index as usize * 20),
+        })
+        .collect();
+    let mut rolling = B256::ZERO;
+    let op_cases: Vec<Value> = ops
+        .iter()
+        .map(|op| {
+            let h = op.hash(CHAIN_ID);
+            rolling = rolling_hash(rolling, h);
+            json!({
+                "index": op.index, "l2Sender": op.l2Sender, "target": op.target, "mint": hex(op.mint),
+                "l2Value": hex(op.l2Value), "gasLimit": hex(op.gasLimit), "refundRecipient": op.refundRecipient,
+                "deadline": op.deadline, "data": op.data, "hash": h, "rolling": rolling,
+            })
+        })
+        .collect();
+
+    let header = BatchHeader {
+        batchNumber: 1,
+        timestamp: 1_700_000_100,
+        priorityOpsCount: 3,
+        prevStateRoot: B256::from(U256::from(11)),
+        newStateRoot: B256::from(state.root()?),
+        pubdataCommitment: B256::repeat_byte(0xab),
+        messageRoot: B256::from(tree.root()),
+        priorityOpsHash: rolling,
+        childRootsAggregated: B256::ZERO,
+        importedRootsHash: B256::ZERO,
+    };
+    let batch = json!({
+        "chainId": CHAIN_ID,
+        "batchNumber": header.batchNumber, "timestamp": header.timestamp, "priorityOpsCount": header.priorityOpsCount,
+        "prevStateRoot": header.prevStateRoot, "newStateRoot": header.newStateRoot,
+        "pubdataCommitment": header.pubdataCommitment, "messageRoot": header.messageRoot,
+        "priorityOpsHash": header.priorityOpsHash, "childRootsAggregated": header.childRootsAggregated,
+        "importedRootsHash": header.importedRootsHash,
+        "hash": header.hash(),
+        "publicInputs": header.public_inputs(CHAIN_ID)?.into_iter().map(hex).collect::<Vec<_>>(),
+    });
+
+    let doc = json!({
+        "note": "generated by `fractal vectors`; do not edit by hand",
+        "poseidon": poseidon_cases,
+        "payloadHashes": payload_cases,
+        "messages": message_cases,
+        "messageRoot": hex(tree.root()),
+        "state": { "root": hex(state.root()?), "entries": state_cases },
+        "priorityOps": { "chainId": CHAIN_ID, "ops": op_cases },
+        "batch": batch,
+    });
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}

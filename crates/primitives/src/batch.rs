@@ -1,0 +1,140 @@
+use alloy_primitives::{B256, U256, keccak256};
+use alloy_sol_types::SolValue;
+
+use crate::{FIELD_MODULUS, Result, field::FieldElement};
+
+/// Version tag of the public-input layout (`docs/encodings.md`, "Public input").
+pub const PUBLIC_INPUT_VERSION: u64 = 1;
+/// Number of public inputs of a batch proof.
+pub const PUBLIC_INPUT_COUNT: usize = 13;
+
+#[allow(missing_docs)]
+mod sol {
+    alloy_sol_types::sol! {
+        /// A batch header as committed to `Settlement` (field for field the Solidity `BatchHeader`).
+        #[derive(Debug, Default, PartialEq, Eq)]
+        struct BatchHeader {
+            uint64 batchNumber;
+            uint64 timestamp;
+            uint64 priorityOpsCount;
+            bytes32 prevStateRoot;
+            bytes32 newStateRoot;
+            bytes32 pubdataCommitment;
+            bytes32 messageRoot;
+            bytes32 priorityOpsHash;
+            bytes32 childRootsAggregated;
+            bytes32 importedRootsHash;
+        }
+    }
+}
+
+pub use sol::BatchHeader;
+
+impl BatchHeader {
+    /// The genesis header (batch 0) of a chain: zero but for the state root and the timestamp.
+    pub fn genesis(state_root: B256, timestamp: u64) -> Self {
+        Self {
+            newStateRoot: state_root,
+            timestamp,
+            ..Default::default()
+        }
+    }
+
+    /// The hash under which `Settlement` stores the committed header: keccak256 of its ABI encoding.
+    pub fn hash(&self) -> B256 {
+        keccak256(self.abi_encode())
+    }
+
+    /// Whether every root that circuits open is an element of the BN254 scalar field.
+    pub fn fields_in_range(&self) -> bool {
+        [
+            self.prevStateRoot,
+            self.newStateRoot,
+            self.messageRoot,
+            self.childRootsAggregated,
+            self.importedRootsHash,
+        ]
+        .iter()
+        .all(|root| U256::from_be_bytes(root.0) < FIELD_MODULUS)
+    }
+
+    /// The proof's public inputs on chain `chain_id`, exactly as `Settlement` computes them.
+    pub fn public_inputs(&self, chain_id: u64) -> Result<[U256; PUBLIC_INPUT_COUNT]> {
+        let word = |b: &B256| U256::from_be_bytes(b.0);
+        let high = |b: &B256| word(b) >> 128;
+        let low = |b: &B256| word(b) & U256::from(u128::MAX);
+        let inputs = [
+            U256::from(PUBLIC_INPUT_VERSION),
+            U256::from(chain_id),
+            U256::from(self.batchNumber),
+            word(&self.prevStateRoot),
+            word(&self.newStateRoot),
+            high(&self.pubdataCommitment),
+            low(&self.pubdataCommitment),
+            word(&self.messageRoot),
+            high(&self.priorityOpsHash),
+            low(&self.priorityOpsHash),
+            (U256::from(self.priorityOpsCount) << 64) | U256::from(self.timestamp),
+            word(&self.childRootsAggregated),
+            word(&self.importedRootsHash),
+        ];
+        for input in &inputs {
+            input.to_fr()?;
+        }
+        Ok(inputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    fn header() -> BatchHeader {
+        BatchHeader {
+            batchNumber: 7,
+            timestamp: 1_700_000_000,
+            priorityOpsCount: 3,
+            prevStateRoot: B256::with_last_byte(1),
+            newStateRoot: B256::with_last_byte(2),
+            pubdataCommitment: B256::repeat_byte(0xab),
+            messageRoot: B256::with_last_byte(4),
+            priorityOpsHash: B256::repeat_byte(0xcd),
+            childRootsAggregated: B256::ZERO,
+            importedRootsHash: B256::ZERO,
+        }
+    }
+
+    #[test]
+    fn public_inputs_split_hashes_and_pack_counters() {
+        let pi = header().public_inputs(4242).unwrap();
+        assert_eq!(pi[0], U256::from(1));
+        assert_eq!(pi[1], U256::from(4242));
+        assert_eq!(pi[5], U256::from_be_bytes(B256::repeat_byte(0xab).0) >> 128);
+        assert_eq!(
+            (pi[5] << 128) | pi[6],
+            U256::from_be_bytes(B256::repeat_byte(0xab).0)
+        );
+        assert_eq!(pi[10], (U256::from(3) << 64) | U256::from(1_700_000_000u64));
+    }
+
+    #[test]
+    fn rejects_roots_outside_the_field() {
+        let mut h = header();
+        h.newStateRoot = B256::repeat_byte(0xff);
+        assert!(!h.fields_in_range());
+        assert!(matches!(
+            h.public_inputs(1),
+            Err(Error::NotAFieldElement(_))
+        ));
+    }
+
+    #[test]
+    fn hash_is_keccak_of_the_abi_encoding() {
+        let h = header();
+        let encoded = h.abi_encode();
+        assert_eq!(encoded.len(), 10 * 32);
+        assert_eq!(h.hash(), keccak256(encoded));
+        assert_ne!(h.hash(), BatchHeader::genesis(B256::ZERO, 0).hash());
+    }
+}

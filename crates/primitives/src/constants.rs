@@ -1,0 +1,16 @@
+use alloy_primitives::{Address, address};
+
+/// Outbox system contract, predeployed at genesis on every Fractal chain.
+pub const L2_OUTBOX: Address = address!("0x0000000000000000000000000000000000010001");
+/// Inbox system contract (imported roots, claim nullifiers), predeployed on every Fractal chain.
+pub const L2_INBOX: Address = address!("0x0000000000000000000000000000000000010002");
+/// Bridge system contract (mints deposits, burns withdrawals), predeployed on every Fractal chain.
+pub const L2_BRIDGE: Address = address!("0x0000000000000000000000000000000000010003");
+/// Offset added to a contract sender's address when its priority operation runs on the child chain.
+pub const ALIAS_OFFSET: Address = address!("0x1111000000000000000000000000000000001111");
+/// Depth of the per-batch message tree.
+pub const MESSAGE_TREE_DEPTH: usize = 10;
+/// Storage slot of the bridge system contract's bridged-token balance mapping.
+pub const L2_BRIDGE_BALANCES_SLOT: u64 = 0;
+/// Largest chain id a registry accepts (EIP-2294's bound).
+pub const MAX_CHAIN_ID: u64 = 9_223_372_036_854_775_771;

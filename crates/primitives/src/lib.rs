@@ -1,0 +1,26 @@
+//! Fractal's shared encodings, used alike by the node, the publisher, the prover and the relayer, and
+//! checked against the Solidity contracts through shared test vectors: hierarchical chain names and
+//! interoperable addresses, batch headers and the proof's public inputs, priority operations and their
+//! rolling hash, cross-chain messages and the per-batch message tree, and the Poseidon sparse Merkle tree
+//! that holds a chain's state. `docs/encodings.md` and `docs/state.md` are the normative descriptions;
+//! this crate performs no I/O.
+
+mod batch;
+mod constants;
+mod deployment;
+mod error;
+mod field;
+mod message;
+mod name;
+mod priority;
+mod state;
+
+pub use batch::{BatchHeader, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION};
+pub use constants::*;
+pub use deployment::{ChainDeployment, Deployment, VerifierKind};
+pub use error::{Error, Result};
+pub use field::{FIELD_MODULUS, FieldElement, poseidon};
+pub use message::{Message, MessageTree, payload_hash};
+pub use name::{ChainName, InteropAddress};
+pub use priority::{PriorityOp, apply_alias, rolling_hash, undo_alias};
+pub use state::{SparseMerkleTree, StateKind, balance_key, state_key, state_leaf, word_hash};

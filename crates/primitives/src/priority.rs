@@ -1,0 +1,98 @@
+use alloy_primitives::{Address, B256, U160, keccak256};
+use alloy_sol_types::SolValue;
+
+use crate::ALIAS_OFFSET;
+
+#[allow(missing_docs)]
+mod sol {
+    alloy_sol_types::sol! {
+        /// A parent → child transaction as the child chain executes it (the Solidity `PriorityOp`).
+        #[derive(Debug, Default, PartialEq, Eq)]
+        struct PriorityOp {
+            uint64 index;
+            address l2Sender;
+            address target;
+            uint256 mint;
+            uint256 l2Value;
+            uint256 gasLimit;
+            address refundRecipient;
+            uint64 deadline;
+            bytes data;
+        }
+    }
+}
+
+pub use sol::PriorityOp;
+
+impl PriorityOp {
+    /// The operation's hash on chain `chain_id`: keccak256 of the ABI encoding of the chain id followed by
+    /// every field in declaration order (as `PriorityQueue.hashOp`).
+    pub fn hash(&self, chain_id: u64) -> B256 {
+        let encoded = (
+            alloy_primitives::U256::from(chain_id),
+            self.index,
+            self.l2Sender,
+            self.target,
+            self.mint,
+            self.l2Value,
+            self.gasLimit,
+            self.refundRecipient,
+            self.deadline,
+            self.data.clone(),
+        )
+            .abi_encode_params();
+        keccak256(encoded)
+    }
+}
+
+/// The queue's rolling hash after appending an operation: keccak256(previous ‖ opHash).
+pub fn rolling_hash(previous: B256, op_hash: B256) -> B256 {
+    keccak256((previous, op_hash).abi_encode_params())
+}
+
+/// The child-chain sender of a parent-chain contract: its address plus `ALIAS_OFFSET`, modulo 2^160.
+pub fn apply_alias(contract: Address) -> Address {
+    let sum = U160::from_be_bytes(contract.0.0).wrapping_add(U160::from_be_bytes(ALIAS_OFFSET.0.0));
+    Address::from(sum.to_be_bytes::<20>())
+}
+
+/// The parent-chain contract behind an aliased child-chain sender.
+pub fn undo_alias(aliased: Address) -> Address {
+    let diff = U160::from_be_bytes(aliased.0.0).wrapping_sub(U160::from_be_bytes(ALIAS_OFFSET.0.0));
+    Address::from(diff.to_be_bytes::<20>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+    use proptest::prelude::*;
+
+    #[test]
+    fn alias_wraps_around() {
+        let a = address!("0xffffffffffffffffffffffffffffffffffffffff");
+        assert_eq!(
+            apply_alias(a),
+            address!("0x1111000000000000000000000000000000001110")
+        );
+        assert_eq!(undo_alias(apply_alias(a)), a);
+    }
+
+    proptest! {
+        #[test]
+        fn alias_round_trips(bytes in any::<[u8; 20]>()) {
+            let a = Address::from(bytes);
+            prop_assert_eq!(undo_alias(apply_alias(a)), a);
+            prop_assert_ne!(apply_alias(a), a);
+        }
+    }
+
+    #[test]
+    fn rolling_hash_depends_on_order() {
+        let (a, b) = (B256::repeat_byte(1), B256::repeat_byte(2));
+        assert_ne!(
+            rolling_hash(rolling_hash(B256::ZERO, a), b),
+            rolling_hash(rolling_hash(B256::ZERO, b), a)
+        );
+    }
+}
