@@ -1,0 +1,58 @@
+# Fractal — every target bootstraps what it needs (pinned, idempotent). `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+ENV := source tools/env.sh &&
+# CI (CI=true) and `make test` use the deep Foundry profile: 1,000 fuzz runs, 1,000 invariant runs.
+FOUNDRY_PROFILE ?= ci
+export FOUNDRY_PROFILE
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas deploy-local pr clean
+
+help: ## List the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+bootstrap: ## Install the pinned toolchain (npm: Foundry, solc-js, circom2, circomlib, snarkjs)
+	@tools/bootstrap
+
+build: bootstrap ## Build contracts and the Rust workspace
+	$(ENV) forge build
+	cargo build --workspace
+
+test: bootstrap lint test-rust test-contracts test-e2e ## Everything CI runs: lint, Rust, contracts, end to end
+
+test-rust: ## Rust unit and integration tests, and the shared-vector drift check
+	cargo test --workspace
+	cargo run -q -p fractal-cli -- vectors --check
+
+test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
+	$(ENV) forge test
+
+test-e2e: bootstrap ## End to end on anvil: deploy with forge script, register a chain, deposit
+	cargo build -q -p fractal-cli
+	bash tests/e2e/deploy_local.sh
+
+lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
+	$(ENV) forge fmt --check contracts script
+
+fmt: bootstrap ## Format Rust and Solidity
+	cargo fmt --all
+	$(ENV) forge fmt contracts script
+
+vectors: ## Regenerate contracts/test/vectors/shared.json from the Rust encodings
+	cargo run -q -p fractal-cli -- vectors
+
+gas: bootstrap ## Write the contracts' gas report to bench/gas-report.md
+	$(ENV) tools/gas-report > bench/gas-report.md
+
+deploy-local: ## Start anvil, deploy the suite, register chain `base`, deposit, print the addresses
+	tools/deploy-local
+
+pr: test gas ## What a pull request must pass, plus a fresh gas report
+
+clean: ## Remove build outputs (keeps node_modules)
+	cargo clean
+	rm -rf out cache broadcast .devnet
