@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import {CompositeDABase} from "./CompositeDABase.sol";
+import {CompositeDA} from "../../../src/da/CompositeDA.sol";
+import {
+    CompositeMemberIndexOutOfRange,
+    DAInputTooShort,
+    ValidiumInputLengthMismatch
+} from "../../../src/da/DAErrors.sol";
+
+contract CompositeDAAnyOfTest is CompositeDABase {
+    CompositeDA internal composite;
+
+    function setUp() public override {
+        super.setUp();
+        composite = _anyOf(_members(calldataPolicy, validiumPolicy));
+    }
+
+    function _check(uint256 index, bytes memory memberInput) internal view returns (bytes32) {
+        return composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, memberInput));
+    }
+
+    function test_DelegatesToFirstMember() public view {
+        assertEq(_check(0, PUBDATA), keccak256(PUBDATA));
+    }
+
+    function test_DelegatesToSecondMember() public view {
+        assertEq(_check(1, abi.encode(DATA_HASH)), DATA_HASH);
+    }
+
+    function test_RevertWhen_IndexOutOfRange() public {
+        vm.expectRevert(abi.encodeWithSelector(CompositeMemberIndexOutOfRange.selector, 2, 2));
+        _check(2, PUBDATA);
+    }
+
+    function test_RevertWhen_IndexHuge() public {
+        vm.expectRevert(abi.encodeWithSelector(CompositeMemberIndexOutOfRange.selector, type(uint256).max, 2));
+        _check(type(uint256).max, PUBDATA);
+    }
+
+    function test_RevertWhen_ChosenMemberRejects() public {
+        vm.expectRevert(abi.encodeWithSelector(ValidiumInputLengthMismatch.selector, 32, PUBDATA.length));
+        _check(1, PUBDATA);
+    }
+
+    function test_RevertWhen_InputEmpty() public {
+        vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 32, 0));
+        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, "");
+    }
+
+    function test_RevertWhen_MemberInputMissing() public {
+        vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 64, 32));
+        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(uint256(0)));
+    }
+
+    function testFuzz_DelegatesToChosenMember(uint256 n, uint256 index, bytes32 dataHash) public {
+        n = bound(n, 2, 8);
+        index = bound(index, 0, 10);
+        CompositeDA wide = _anyOf(_validiums(n));
+        if (index < n) {
+            assertEq(
+                wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, abi.encode(dataHash))),
+                dataHash
+            );
+        } else {
+            vm.expectRevert(abi.encodeWithSelector(CompositeMemberIndexOutOfRange.selector, index, n));
+            wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, abi.encode(dataHash)));
+        }
+    }
+
+    function testFuzz_CalldataMember(bytes memory pubdata) public view {
+        assertEq(_check(0, pubdata), keccak256(pubdata));
+    }
+}

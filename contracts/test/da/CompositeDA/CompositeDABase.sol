@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+import {DATestBase} from "../DATestBase.sol";
+import {IDAPolicy} from "../../../src/da/IDAPolicy.sol";
+import {CompositeDA} from "../../../src/da/CompositeDA.sol";
+import {RollupCalldataDA} from "../../../src/da/RollupCalldataDA.sol";
+import {ValidiumDA} from "../../../src/da/ValidiumDA.sol";
+
+/// @notice Stateless member policies to compose: calldata pubdata and a validium hash of the same data
+/// agree on keccak256(pubdata).
+abstract contract CompositeDABase is DATestBase {
+    bytes internal constant PUBDATA = hex"deadbeef0102030405";
+
+    RollupCalldataDA internal calldataPolicy;
+    ValidiumDA internal validiumPolicy;
+
+    function setUp() public virtual {
+        calldataPolicy = new RollupCalldataDA();
+        validiumPolicy = new ValidiumDA();
+    }
+
+    function _members(IDAPolicy a, IDAPolicy b) internal pure returns (IDAPolicy[] memory out) {
+        out = new IDAPolicy[](2);
+        out[0] = a;
+        out[1] = b;
+    }
+
+    /// @dev `n` distinct ValidiumDA members.
+    function _validiums(uint256 n) internal returns (IDAPolicy[] memory out) {
+        out = new IDAPolicy[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            out[i] = new ValidiumDA();
+        }
+    }
+
+    function _allOf(IDAPolicy[] memory members) internal returns (CompositeDA) {
+        return new CompositeDA(members, CompositeDA.Mode.ALL_OF);
+    }
+
+    function _anyOf(IDAPolicy[] memory members) internal returns (CompositeDA) {
+        return new CompositeDA(members, CompositeDA.Mode.ANY_OF);
+    }
+}
