@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.28;
 
-
 // Custom errors of the settlement area (Settlement, PriorityQueue), sorted by name.
+
 /// @dev The caller is not the chain's settlement contract.
 error QueueCallerNotSettlement(address caller);
 /// @dev The caller is not the bridge vault.
