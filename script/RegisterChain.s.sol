@@ -53,7 +53,9 @@ contract RegisterChain is ScriptBase {
         vm.serializeString(o, "sequencerMode", mode);
         vm.serializeBytes32(o, "genesisStateRoot", p.genesisStateRoot);
         string memory json = vm.serializeUint(o, "registeredAtBlock", block.number);
-        vm.writeJson(json, string.concat(_deploymentsDir(), "/", vm.toString(block.chainid), "-", label, ".json"));
+        vm.writeJson(
+            json, string.concat(_deploymentsDir(), "/", vm.toString(block.chainid), "-", label, ".json")
+        );
     }
 
     error UnknownSequencerMode(string mode);

@@ -54,7 +54,11 @@ library Hashing {
 
     /// @notice Recomputes a fixed-depth binary Poseidon Merkle root from a leaf, its index and its
     /// siblings (bottom-up). Returns 0 when the proof has the wrong length or the index is out of range.
-    function merkleRoot(uint256 leaf, uint256 index, uint256[] memory siblings) internal pure returns (uint256) {
+    function merkleRoot(uint256 leaf, uint256 index, uint256[] memory siblings)
+        internal
+        pure
+        returns (uint256)
+    {
         if (siblings.length != FractalConstants.MESSAGE_TREE_DEPTH) return 0;
         if (index >> FractalConstants.MESSAGE_TREE_DEPTH != 0) return 0;
         uint256 node = leaf;
@@ -86,7 +90,11 @@ library Hashing {
     /// @notice Recomputes the state root from an inclusion proof in the sparse Merkle tree: the leaf sits
     /// at depth `siblings.length`, its path is the key's bits from the least significant one, and
     /// `siblings[0]` is the sibling next to the root.
-    function stateRoot(uint256 key, uint256 value, uint256[] memory siblings) internal pure returns (uint256) {
+    function stateRoot(uint256 key, uint256 value, uint256[] memory siblings)
+        internal
+        pure
+        returns (uint256)
+    {
         uint256 depth = siblings.length;
         if (depth > 254) return 0;
         uint256 node = stateLeaf(key, value);

@@ -54,7 +54,11 @@ library BatchLib {
     /// @notice The proof's public inputs for `header` on chain `chainId` (docs/encodings.md, "Public input").
     /// @dev 256-bit hashes (pubdata commitment, priority rolling hash) are split into high and low 128-bit
     /// halves so that nothing is reduced away; field-valued roots go in whole.
-    function publicInputs(uint256 chainId, BatchHeader memory header) internal pure returns (uint256[] memory pi) {
+    function publicInputs(uint256 chainId, BatchHeader memory header)
+        internal
+        pure
+        returns (uint256[] memory pi)
+    {
         pi = new uint256[](PUBLIC_INPUT_COUNT);
         pi[0] = PUBLIC_INPUT_VERSION;
         pi[1] = chainId;

@@ -23,7 +23,9 @@ interface ISettlement {
     /// @notice The chain was set up with its genesis state (batch 0).
     event ChainInitialized(uint256 indexed chainId, bytes32 genesisStateRoot, bytes32 genesisBatchHash);
     /// @notice A batch header was committed.
-    event BatchCommitted(uint64 indexed batchNumber, bytes32 batchHash, bytes32 newStateRoot, bytes32 messageRoot);
+    event BatchCommitted(
+        uint64 indexed batchNumber, bytes32 batchHash, bytes32 newStateRoot, bytes32 messageRoot
+    );
     /// @notice A committed batch's proof was accepted.
     event BatchProven(uint64 indexed batchNumber, bytes32 batchHash);
     /// @notice A proven batch was executed: its state and message roots are final on this chain.

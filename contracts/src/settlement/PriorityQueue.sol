@@ -123,7 +123,9 @@ contract PriorityQueue is IPriorityQueue, Initializable {
         uint64 oldHead = _head;
         if (newHead < oldHead || newHead > _length) revert QueueConsumeOutOfRange(oldHead, newHead, _length);
         bytes32 actual = rollingHashAt(newHead);
-        if (actual != expectedRollingHash) revert QueueRollingHashMismatch(newHead, expectedRollingHash, actual);
+        if (actual != expectedRollingHash) {
+            revert QueueRollingHashMismatch(newHead, expectedRollingHash, actual);
+        }
         if (newHead == oldHead) return;
         _head = newHead;
         emit RequestsConsumed(_chainId, oldHead, newHead, actual);
@@ -132,7 +134,9 @@ contract PriorityQueue is IPriorityQueue, Initializable {
     /// @inheritdoc IPriorityQueue
     function freezeChain() external {
         uint64 oldest = _head;
-        if (oldest >= _length || block.timestamp <= _deadline[oldest]) revert QueueNotOverdue(oldest, _length);
+        if (oldest >= _length || block.timestamp <= _deadline[oldest]) {
+            revert QueueNotOverdue(oldest, _length);
+        }
         ISettlement(_settlement).freeze();
         emit FreezeTriggered(_chainId, oldest, _deadline[oldest], msg.sender);
     }

@@ -119,7 +119,9 @@ contract Settlement is ISettlement, Initializable {
         notFrozen
     {
         if (headers.length == 0) revert SettlementNoBatches();
-        if (headers.length != daInputs.length) revert SettlementLengthMismatch(headers.length, daInputs.length);
+        if (headers.length != daInputs.length) {
+            revert SettlementLengthMismatch(headers.length, daInputs.length);
+        }
         for (uint256 i = 0; i < headers.length; ++i) {
             _commit(headers[i], daInputs[i]);
         }
@@ -138,7 +140,9 @@ contract Settlement is ISettlement, Initializable {
         }
         uint64 available = _queue.length();
         if (header.priorityOpsCount < _tipPriorityCount || header.priorityOpsCount > available) {
-            revert SettlementPriorityCountInvalid(number, _tipPriorityCount, header.priorityOpsCount, available);
+            revert SettlementPriorityCountInvalid(
+                number, _tipPriorityCount, header.priorityOpsCount, available
+            );
         }
         bytes32 queueHash = _queue.rollingHashAt(header.priorityOpsCount);
         if (queueHash != header.priorityOpsHash) {
@@ -160,7 +164,11 @@ contract Settlement is ISettlement, Initializable {
     }
 
     /// @inheritdoc ISettlement
-    function proveBatches(BatchHeader[] calldata headers, bytes[] calldata proofs) external onlyOperator notFrozen {
+    function proveBatches(BatchHeader[] calldata headers, bytes[] calldata proofs)
+        external
+        onlyOperator
+        notFrozen
+    {
         if (headers.length == 0) revert SettlementNoBatches();
         if (headers.length != proofs.length) revert SettlementLengthMismatch(headers.length, proofs.length);
         for (uint256 i = 0; i < headers.length; ++i) {

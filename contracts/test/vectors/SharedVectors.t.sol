@@ -20,7 +20,11 @@ contract SharedVectorsTest is Test {
         json = vm.readFile(string.concat(vm.projectRoot(), "/contracts/test/vectors/shared.json"));
     }
 
-    function _key(string memory prefix, uint256 i, string memory field) internal pure returns (string memory) {
+    function _key(string memory prefix, uint256 i, string memory field)
+        internal
+        pure
+        returns (string memory)
+    {
         return string.concat(prefix, "[", _itoa(i), "].", field);
     }
 
@@ -54,7 +58,9 @@ contract SharedVectorsTest is Test {
                 sourceChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "sourceChainId"))),
                 nonce: uint64(vm.parseJsonUint(json, _key(".messages", i, "nonce"))),
                 sender: vm.parseJsonAddress(json, _key(".messages", i, "sender")),
-                destinationChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "destinationChainId"))),
+                destinationChainId: uint64(
+                    vm.parseJsonUint(json, _key(".messages", i, "destinationChainId"))
+                ),
                 recipient: vm.parseJsonAddress(json, _key(".messages", i, "recipient")),
                 payload: vm.parseJsonBytes(json, _key(".messages", i, "payload"))
             });
