@@ -81,15 +81,17 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
     }
 
     /// @inheritdoc IBridgeVault
-    function requestL2Transaction(uint256 chainId, address target, uint256 l2Value, uint256 gasLimit, bytes calldata data)
-        external
-        payable
-        nonReentrant
-        returns (uint64 index)
-    {
+    function requestL2Transaction(
+        uint256 chainId,
+        address target,
+        uint256 l2Value,
+        uint256 gasLimit,
+        bytes calldata data
+    ) external payable nonReentrant returns (uint64 index) {
         IPriorityQueue queue = _openQueue(chainId);
         _chainBalance[chainId][ETH] += msg.value;
-        index = queue.requestFromVault(_l2Sender(queue), msg.sender, target, msg.value, l2Value, gasLimit, data);
+        index =
+            queue.requestFromVault(_l2Sender(queue), msg.sender, target, msg.value, l2Value, gasLimit, data);
         if (msg.value != 0) emit EthDeposited(chainId, index, msg.sender, msg.sender, msg.value);
     }
 
@@ -107,17 +109,25 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
             message.sourceChainId != chainId || message.sender != FractalConstants.L2_BRIDGE
                 || message.destinationChainId != block.chainid || message.recipient != address(this)
         ) revert VaultNotAWithdrawal(chainId, message.nonce);
-        if (_withdrawn[chainId][message.nonce]) revert VaultWithdrawalAlreadyFinalized(chainId, message.nonce);
+        if (_withdrawn[chainId][message.nonce]) {
+            revert VaultWithdrawalAlreadyFinalized(chainId, message.nonce);
+        }
         if (message.payload.length != 96) revert VaultMalformedPayload(message.payload.length);
 
         ISettlement settlement = ISettlement(_registry.settlementOf(chainId));
         uint64 executed = settlement.totalBatchesExecuted();
-        if (batchNumber == 0 || batchNumber > executed) revert VaultBatchNotExecuted(chainId, batchNumber, executed);
+        if (batchNumber == 0 || batchNumber > executed) {
+            revert VaultBatchNotExecuted(chainId, batchNumber, executed);
+        }
         bytes32 root = settlement.messageRoot(batchNumber);
         bytes32 computed = bytes32(Hashing.merkleRoot(Hashing.messageLeaf(message), leafIndex, siblings));
-        if (computed != root) revert VaultInvalidMessageProof(chainId, batchNumber, root, computed);
+        // Zero is merkleRoot's "no root" answer (wrong proof length, index out of range): never a match,
+        // even when the batch's message root is zero.
+        if (computed == bytes32(0) || computed != root) {
+            revert VaultInvalidMessageProof(chainId, batchNumber, root, computed);
+        }
 
-        (address token, address to, uint256 amount) = abi.decode(message.payload, (address, address, uint256));
+        (address token, address to, uint256 amount) = _decodeWithdrawal(message.payload);
         _withdrawn[chainId][message.nonce] = true;
         _release(chainId, token, to, amount);
         emit WithdrawalFinalized(chainId, batchNumber, message.nonce, token, to, amount);
@@ -164,7 +174,11 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
         if (_exited[chainId][token][account]) revert VaultAlreadyExited(chainId, token, account);
         bytes32 root = settlement.lastExecutedStateRoot();
         bytes32 computed = bytes32(Hashing.stateRoot(balanceKey(account, token), amount, siblings));
-        if (computed != root) revert VaultInvalidStateProof(chainId, root, computed);
+        // Zero is stateRoot's "no root" answer (proof deeper than 254) and the empty tree's root: never
+        // a match, even when the last executed state root is zero.
+        if (computed == bytes32(0) || computed != root) {
+            revert VaultInvalidStateProof(chainId, root, computed);
+        }
         _exited[chainId][token][account] = true;
         _release(chainId, token, account, amount);
         emit ExitedFrozenChain(chainId, account, token, amount);
@@ -219,6 +233,18 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
         IChainRegistry.ChainRecord memory record = _registry.chain(chainId);
         if (ISettlement(record.settlement).isFrozen()) revert VaultChainFrozen(chainId);
         queue = IPriorityQueue(record.priorityQueue);
+    }
+
+    /// @dev Decodes `abi.encode(address token, address to, uint256 amount)`, rejecting address words with
+    /// bits above 160 with VaultMalformedPayload rather than abi.decode's bare revert.
+    function _decodeWithdrawal(bytes calldata payload)
+        private
+        pure
+        returns (address token, address to, uint256 amount)
+    {
+        (uint256 tokenWord, uint256 toWord, uint256 value) = abi.decode(payload, (uint256, uint256, uint256));
+        if ((tokenWord | toWord) >> 160 != 0) revert VaultMalformedPayload(payload.length);
+        return (address(uint160(tokenWord)), address(uint160(toWord)), value);
     }
 
     function _l2Sender(IPriorityQueue queue) private view returns (address) {

@@ -12,18 +12,35 @@ import {PriorityOp} from "../settlement/IPriorityQueue.sol";
 /// reclaimed and users exit from the last executed state with a state proof.
 interface IBridgeVault {
     /// @notice Ether was locked for `chainId` and request `index` mints it there.
-    event EthDeposited(uint256 indexed chainId, uint64 indexed index, address indexed from, address to, uint256 amount);
+    event EthDeposited(
+        uint256 indexed chainId, uint64 indexed index, address indexed from, address to, uint256 amount
+    );
     /// @notice Tokens were locked for `chainId` and request `index` mints them there.
     event TokenDeposited(
-        uint256 indexed chainId, uint64 indexed index, address indexed from, address token, address to, uint256 amount
+        uint256 indexed chainId,
+        uint64 indexed index,
+        address indexed from,
+        address token,
+        address to,
+        uint256 amount
     );
     /// @notice A withdrawal from `chainId` was released.
     event WithdrawalFinalized(
-        uint256 indexed chainId, uint64 indexed batchNumber, uint64 nonce, address token, address to, uint256 amount
+        uint256 indexed chainId,
+        uint64 indexed batchNumber,
+        uint64 nonce,
+        address token,
+        address to,
+        uint256 amount
     );
     /// @notice An unconsumed deposit into a frozen chain was returned.
     event DepositReclaimed(
-        uint256 indexed chainId, uint64 indexed index, address recipient, uint256 ethAmount, address token, uint256 tokenAmount
+        uint256 indexed chainId,
+        uint64 indexed index,
+        address recipient,
+        uint256 ethAmount,
+        address token,
+        uint256 tokenAmount
     );
     /// @notice An account exited a frozen chain with its balance in the last executed state.
     event ExitedFrozenChain(uint256 indexed chainId, address indexed account, address token, uint256 amount);
@@ -53,10 +70,13 @@ interface IBridgeVault {
     /// @param gasLimit The call's gas limit on the child chain.
     /// @param data The calldata.
     /// @return index The priority request's index.
-    function requestL2Transaction(uint256 chainId, address target, uint256 l2Value, uint256 gasLimit, bytes calldata data)
-        external
-        payable
-        returns (uint64 index);
+    function requestL2Transaction(
+        uint256 chainId,
+        address target,
+        uint256 l2Value,
+        uint256 gasLimit,
+        bytes calldata data
+    ) external payable returns (uint64 index);
 
     /// @notice Releases a withdrawal whose message is in executed batch `batchNumber` of `chainId`.
     /// @param chainId The child chain the message comes from.

@@ -52,7 +52,9 @@ contract ChainRegistry is IChainRegistry {
         if (verifier_ == address(0) || settlementImpl_ == address(0) || queueImpl_ == address(0)) {
             revert RegistryZeroAddress();
         }
-        if (bytes(hostName_).length != 0 && !_validName(bytes(hostName_))) revert RegistryLabelInvalid(hostName_);
+        if (bytes(hostName_).length != 0 && !_validName(bytes(hostName_))) {
+            revert RegistryLabelInvalid(hostName_);
+        }
         _deployer = msg.sender;
         _verifier = verifier_;
         _settlementImpl = settlementImpl_;
@@ -73,7 +75,10 @@ contract ChainRegistry is IChainRegistry {
     // ------------------------------------------------------------------ registration
 
     /// @inheritdoc IChainRegistry
-    function registerChain(ChainParams calldata p) external returns (address settlement, address priorityQueue) {
+    function registerChain(ChainParams calldata p)
+        external
+        returns (address settlement, address priorityQueue)
+    {
         if (_vault == address(0)) revert RegistryBridgeVaultNotSet();
         if (!_validLabel(bytes(p.label))) revert RegistryLabelInvalid(p.label);
         if (p.chainId == 0 || p.chainId > MAX_CHAIN_ID || p.chainId == _hostChainId) {
@@ -84,7 +89,9 @@ contract ChainRegistry is IChainRegistry {
             revert RegistryZeroAddress();
         }
         if (p.priorityTxMaxDelay < MIN_PRIORITY_DELAY || p.priorityTxMaxDelay > MAX_PRIORITY_DELAY) {
-            revert RegistryPriorityDelayOutOfRange(p.priorityTxMaxDelay, MIN_PRIORITY_DELAY, MAX_PRIORITY_DELAY);
+            revert RegistryPriorityDelayOutOfRange(
+                p.priorityTxMaxDelay, MIN_PRIORITY_DELAY, MAX_PRIORITY_DELAY
+            );
         }
         if (bytes(p.rpcHint).length > MAX_RPC_HINT_LENGTH) {
             revert RegistryRpcHintTooLong(bytes(p.rpcHint).length, MAX_RPC_HINT_LENGTH);
@@ -111,8 +118,9 @@ contract ChainRegistry is IChainRegistry {
         });
 
         PriorityQueue(priorityQueue).initialize(p.chainId, settlement, _vault, p.priorityTxMaxDelay);
-        Settlement(settlement).initialize(
-            ISettlement.InitParams({
+        Settlement(settlement)
+            .initialize(
+                ISettlement.InitParams({
                 chainId: p.chainId,
                 verifier: _verifier,
                 daPolicy: p.daPolicy,
@@ -122,7 +130,7 @@ contract ChainRegistry is IChainRegistry {
                 genesisStateRoot: p.genesisStateRoot,
                 genesisTimestamp: uint64(block.timestamp)
             })
-        );
+            );
         emit ChainRegistered(
             p.chainId, name, settlement, priorityQueue, p.daPolicy, p.sequencerMode, p.genesisStateRoot
         );
@@ -131,7 +139,9 @@ contract ChainRegistry is IChainRegistry {
     /// @inheritdoc IChainRegistry
     function setRpcHint(uint256 chainId, string calldata rpcHint) external {
         ChainRecord storage record = _record(chainId);
-        if (msg.sender != Settlement(record.settlement).admin()) revert RegistryCallerNotChainAdmin(chainId, msg.sender);
+        if (msg.sender != Settlement(record.settlement).admin()) {
+            revert RegistryCallerNotChainAdmin(chainId, msg.sender);
+        }
         if (bytes(rpcHint).length > MAX_RPC_HINT_LENGTH) {
             revert RegistryRpcHintTooLong(bytes(rpcHint).length, MAX_RPC_HINT_LENGTH);
         }

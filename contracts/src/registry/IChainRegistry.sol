@@ -68,7 +68,9 @@ interface IChainRegistry {
     /// @param params The chain's parameters.
     /// @return settlement The chain's settlement contract.
     /// @return priorityQueue The chain's priority queue.
-    function registerChain(ChainParams calldata params) external returns (address settlement, address priorityQueue);
+    function registerChain(ChainParams calldata params)
+        external
+        returns (address settlement, address priorityQueue);
 
     /// @notice Updates a chain's RPC hint. The chain's settlement admin only.
     /// @param chainId The chain.

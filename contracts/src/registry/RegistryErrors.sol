@@ -11,7 +11,7 @@ error RegistryBridgeVaultNotSet();
 error RegistryCallerNotChainAdmin(uint256 chainId, address caller);
 /// @dev The caller is not the deployer (only the deployer wires the vault, once).
 error RegistryCallerNotDeployer(address caller);
-/// @dev The chain id is taken, zero, too large, or the id of the chain hosting this registry.
+/// @dev The chain id is zero, too large, or the id of the chain hosting this registry.
 error RegistryChainIdInvalid(uint256 chainId);
 /// @dev The chain id is already registered here.
 error RegistryChainIdTaken(uint256 chainId);
