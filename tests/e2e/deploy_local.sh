@@ -16,6 +16,7 @@ check() { # check <description> <command...>
 cleanup() { [[ -f "$dir/anvil.pid" ]] && kill "$(cat "$dir/anvil.pid")" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
+mkdir -p "$root/.devnet"
 if ! tools/deploy-local --detach --port "$port" --dir "$dir" > "$dir.out" 2>&1; then
   cat "$dir.out"; echo "0 passed, 1 failed"; exit 1
 fi
