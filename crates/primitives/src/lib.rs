@@ -8,6 +8,7 @@
 mod batch;
 mod constants;
 mod deployment;
+mod diff;
 mod error;
 mod field;
 mod message;
@@ -18,6 +19,7 @@ mod state;
 pub use batch::{BatchHeader, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION};
 pub use constants::*;
 pub use deployment::{ChainDeployment, Deployment, VerifierKind};
+pub use diff::{AccountDiff, AccountInfo, StateDiff};
 pub use error::{Error, Result};
 pub use field::{FIELD_MODULUS, FieldElement, poseidon};
 pub use message::{Message, MessageTree, payload_hash};
