@@ -1,0 +1,200 @@
+//! Chain configuration: `fractal node --config chain.toml`, or the development chain of `--dev`.
+
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf, time::Duration};
+
+use alloy_primitives::{Address, Bytes, U256, address};
+use serde::Deserialize;
+
+use crate::{Error, Result};
+
+/// The ten accounts anvil funds by default (mnemonic "test test … junk"), funded the same way on a
+/// development chain so that `cast` and `forge` work out of the box.
+pub const DEV_ACCOUNTS: [Address; 10] = [
+    address!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+    address!("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+    address!("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
+    address!("0x90F79bf6EB2c4f870365E785982E1f101E93b906"),
+    address!("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"),
+    address!("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
+    address!("0x976EA74026E726554dB657fA54763abd0C3a0aa9"),
+    address!("0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"),
+    address!("0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8F"),
+    address!("0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"),
+];
+
+/// Chain id of `fractal node --dev`.
+pub const DEV_CHAIN_ID: u64 = 4242;
+
+/// One genesis account.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisAccount {
+    /// Balance in wei.
+    #[serde(default)]
+    pub balance: U256,
+    /// Nonce.
+    #[serde(default)]
+    pub nonce: u64,
+    /// Runtime code.
+    #[serde(default)]
+    pub code: Option<Bytes>,
+    /// Storage slots.
+    #[serde(default)]
+    pub storage: BTreeMap<U256, U256>,
+}
+
+/// A chain's configuration (the `chain.toml` format).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ChainConfig {
+    /// EVM chain id.
+    pub chain_id: u64,
+    /// Full name, e.g. `base` or `reddit.base`.
+    pub name: String,
+    /// Time between blocks, in milliseconds (100 to 60,000).
+    #[serde(default = "default_block_time_ms")]
+    pub block_time_ms: u64,
+    /// Gas limit of a block.
+    #[serde(default = "default_gas_limit")]
+    pub block_gas_limit: u64,
+    /// Base fee per gas, in wei (constant: a centralized sequencer runs no fee auction).
+    #[serde(default = "default_base_fee")]
+    pub base_fee: u64,
+    /// Where the chain keeps its data.
+    pub data_dir: PathBuf,
+    /// Address of the JSON-RPC server (HTTP and WebSocket).
+    #[serde(default = "default_rpc_addr")]
+    pub rpc_addr: SocketAddr,
+    /// Address of the sequencer's REST API.
+    #[serde(default = "default_rest_addr")]
+    pub rest_addr: SocketAddr,
+    /// Genesis accounts.
+    #[serde(default)]
+    pub genesis: BTreeMap<Address, GenesisAccount>,
+}
+
+fn default_block_time_ms() -> u64 {
+    1_000
+}
+fn default_gas_limit() -> u64 {
+    30_000_000
+}
+fn default_base_fee() -> u64 {
+    1_000_000_000
+}
+fn default_rpc_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8546))
+}
+fn default_rest_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8547))
+}
+
+impl ChainConfig {
+    /// The development chain: id 4242, name `dev`, the ten dev accounts with 10,000 ether each.
+    pub fn dev(data_dir: PathBuf) -> Self {
+        let ether = U256::from(10u64).pow(U256::from(18));
+        Self {
+            chain_id: DEV_CHAIN_ID,
+            name: "dev".into(),
+            block_time_ms: default_block_time_ms(),
+            block_gas_limit: default_gas_limit(),
+            base_fee: default_base_fee(),
+            data_dir,
+            rpc_addr: default_rpc_addr(),
+            rest_addr: default_rest_addr(),
+            genesis: DEV_ACCOUNTS
+                .iter()
+                .map(|a| {
+                    (
+                        *a,
+                        GenesisAccount {
+                            balance: ether * U256::from(10_000),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Parses and checks a `chain.toml`.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let config: Self = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the values' ranges.
+    pub fn validate(&self) -> Result<()> {
+        if self.chain_id == 0 || self.chain_id > fractal_primitives::MAX_CHAIN_ID {
+            return Err(Error::Config(format!(
+                "chain_id {} is outside 1..=2^63-37",
+                self.chain_id
+            )));
+        }
+        self.name
+            .parse::<fractal_primitives::ChainName>()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        if !(100..=60_000).contains(&self.block_time_ms) {
+            return Err(Error::Config(format!(
+                "block_time_ms {} is outside 100..=60000",
+                self.block_time_ms
+            )));
+        }
+        if self.block_gas_limit < 21_000 {
+            return Err(Error::Config(format!(
+                "block_gas_limit {} is below 21000",
+                self.block_gas_limit
+            )));
+        }
+        Ok(())
+    }
+
+    /// Time between blocks.
+    pub fn block_time(&self) -> Duration {
+        Duration::from_millis(self.block_time_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_chain_file() {
+        let c = ChainConfig::from_toml(
+            r#"
+            chain_id = 4300
+            name = "reddit.base"
+            block_time_ms = 250
+            data_dir = "/tmp/reddit"
+            [genesis."0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"]
+            balance = "0x3635c9adc5dea00000"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.chain_id, 4300);
+        assert_eq!(
+            c.genesis[&DEV_ACCOUNTS[0]].balance,
+            U256::from(10u128.pow(21))
+        );
+        assert_eq!(c.block_time(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        for bad in [
+            "chain_id = 0\nname = \"a\"\ndata_dir = \"x\"",
+            "chain_id = 1\nname = \"Bad_Name\"\ndata_dir = \"x\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nblock_time_ms = 5",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nunknown = 1",
+            "not toml at all",
+        ] {
+            assert!(
+                matches!(ChainConfig::from_toml(bad), Err(Error::Config(_))),
+                "{bad}"
+            );
+        }
+        assert!(ChainConfig::dev("x".into()).validate().is_ok());
+    }
+}

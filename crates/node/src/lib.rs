@@ -1,0 +1,10 @@
+//! A Fractal chain's node: the mempool that orders incoming transactions per sender, the centralized
+//! sequencer that turns them into blocks every `block_time`, and the JSON-RPC and REST front that
+//! wallets, `cast`, `forge` and alloy talk to. Execution lives in `fractal-execution` and persistence in
+//! `fractal-storage`; this crate only wires them.
+
+pub mod config;
+mod error;
+pub mod mempool;
+
+pub use error::{Error, Result};
