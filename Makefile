@@ -28,9 +28,10 @@ test-rust: ## Rust unit and integration tests, and the shared-vector drift check
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test
 
-test-e2e: bootstrap ## End to end on anvil: deploy with forge script, register a chain, deposit
+test-e2e: bootstrap ## End to end: the suite on anvil (deploy, register, deposit) and on `fractal node --dev`
 	cargo build -q -p fractal-cli
 	bash tests/e2e/deploy_local.sh
+	bash tests/e2e/node.sh
 
 lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
 	cargo fmt --all --check

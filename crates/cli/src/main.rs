@@ -36,11 +36,78 @@ enum Command {
         /// The JSON file.
         file: PathBuf,
     },
+    /// Runs a chain node: JSON-RPC (HTTP and WebSocket) and the centralized sequencer.
+    Node {
+        /// A development chain (id 4242) with anvil's ten dev accounts funded, data in `.fractal/dev`.
+        #[arg(long, conflicts_with = "config")]
+        dev: bool,
+        /// A chain configuration file (`chain.toml`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Overrides the JSON-RPC address.
+        #[arg(long)]
+        rpc_addr: Option<std::net::SocketAddr>,
+        /// Overrides the data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Overrides the block time, in milliseconds.
+        #[arg(long)]
+        block_time_ms: Option<u64>,
+    },
     /// Parses an interoperable address such as `0x…@reddit.base`.
     Address {
         /// The address.
         address: String,
     },
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+fn run_node(
+    dev: bool,
+    config: Option<PathBuf>,
+    rpc_addr: Option<std::net::SocketAddr>,
+    data_dir: Option<PathBuf>,
+    block_time_ms: Option<u64>,
+) -> Result<()> {
+    let mut chain = match (dev, config) {
+        (true, _) => fractal_node::config::ChainConfig::dev(PathBuf::from(".fractal/dev")),
+        (false, Some(path)) => {
+            let text = std::fs::read_to_string(&path)
+                .wrap_err_with(|| format!("reading {}", path.display()))?;
+            fractal_node::config::ChainConfig::from_toml(&text)
+                .wrap_err_with(|| format!("in {}", path.display()))?
+        }
+        (false, None) => bail!("give --dev or --config <chain.toml>"),
+    };
+    if let Some(addr) = rpc_addr {
+        chain.rpc_addr = addr;
+    }
+    if let Some(dir) = data_dir {
+        chain.data_dir = dir;
+    }
+    if let Some(ms) = block_time_ms {
+        chain.block_time_ms = ms;
+    }
+    chain.validate()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(fractal_node::run(chain, shutdown_signal(), |node| {
+        println!(
+            "fractal node listening on http://{} (chain id {})",
+            node.rpc_addr,
+            node.chain.config().chain_id
+        );
+    }))?;
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -105,6 +172,15 @@ fn main() -> Result<()> {
                     d.verifier_kind
                 );
             }
+        }
+        Command::Node {
+            dev,
+            config,
+            rpc_addr,
+            data_dir,
+            block_time_ms,
+        } => {
+            run_node(dev, config, rpc_addr, data_dir, block_time_ms)?;
         }
         Command::Address { address } => {
             let a: InteropAddress = address.parse()?;

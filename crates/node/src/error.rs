@@ -3,6 +3,21 @@ use alloy_primitives::{Address, B256, U256};
 /// Errors of the node. Variants carried back to RPC clients name the transaction and the rule broken.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A raw transaction could not be decoded.
+    #[error("failed to decode transaction: {0}")]
+    Decode(String),
+    /// The transaction's signature does not recover to a sender.
+    #[error("invalid transaction signature")]
+    BadSignature,
+    /// No block has this number.
+    #[error("unknown block {0}")]
+    UnknownBlock(u64),
+    /// The store failed.
+    #[error(transparent)]
+    Storage(#[from] fractal_storage::Error),
+    /// Execution failed (not an invalid transaction: those are reported per transaction).
+    #[error(transparent)]
+    Execution(#[from] fractal_execution::Error),
     /// The chain configuration is invalid.
     #[error("invalid chain configuration: {0}")]
     Config(String),
@@ -86,7 +101,7 @@ pub enum Error {
         max: u64,
     },
     /// The transaction is signed for another chain (or without a chain id).
-    #[error("invalid chain id: expected {expected}, transaction has {got:?}")]
+    #[error("invalid chain id: expected {expected}, transaction has {}", .got.map_or_else(|| "none (pre-EIP-155)".to_owned(), |id| id.to_string()))]
     WrongChainId {
         /// This chain's id.
         expected: u64,

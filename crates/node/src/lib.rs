@@ -3,8 +3,12 @@
 //! wallets, `cast`, `forge` and alloy talk to. Execution lives in `fractal-execution` and persistence in
 //! `fractal-storage`; this crate only wires them.
 
+pub mod chain;
 pub mod config;
 mod error;
 pub mod mempool;
+mod node;
+pub mod rpc;
 
 pub use error::{Error, Result};
+pub use node::{RunningNode, open_chain, run};

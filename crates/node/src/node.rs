@@ -1,0 +1,78 @@
+//! Running a node: open the store, start the JSON-RPC server and the block producer, stop cleanly.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use fractal_storage::{HistoryConfig, RedbStore};
+use tokio::time::{MissedTickBehavior, interval};
+use tracing::{error, info};
+
+use crate::{Result, chain::Chain, config::ChainConfig, rpc};
+
+/// A started node.
+#[derive(Debug)]
+pub struct RunningNode {
+    /// The chain.
+    pub chain: Arc<Chain<RedbStore>>,
+    /// Where JSON-RPC listens.
+    pub rpc_addr: SocketAddr,
+}
+
+/// Opens the chain's store under `config.data_dir` (creating it and the genesis when new).
+pub fn open_chain(config: ChainConfig) -> Result<Arc<Chain<RedbStore>>> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        crate::Error::Config(format!(
+            "cannot create data dir {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    let store = RedbStore::open(config.data_dir.join("chain.redb"), HistoryConfig::default())?;
+    Ok(Arc::new(Chain::open(config, Arc::new(store))?))
+}
+
+/// Runs a node until `shutdown` resolves: JSON-RPC on `config.rpc_addr`, a block every `block_time`.
+/// `ready` is called once the server listens.
+pub async fn run(
+    config: ChainConfig,
+    shutdown: impl Future<Output = ()>,
+    ready: impl FnOnce(&RunningNode),
+) -> Result<()> {
+    let block_time = config.block_time();
+    let rpc_addr = config.rpc_addr;
+    let chain = open_chain(config)?;
+    let (server, bound) = rpc::serve(chain.clone(), rpc_addr)
+        .await
+        .map_err(|e| crate::Error::Config(format!("cannot listen on {rpc_addr}: {e}")))?;
+    let node = RunningNode {
+        chain: chain.clone(),
+        rpc_addr: bound,
+    };
+    info!(chain_id = chain.config().chain_id, name = %chain.config().name, rpc = %bound, block_time_ms = block_time.as_millis() as u64, "node started");
+    ready(&node);
+
+    let producer = {
+        let chain = chain.clone();
+        tokio::spawn(async move {
+            let mut ticks = interval(block_time);
+            ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let chain = chain.clone();
+                match tokio::task::spawn_blocking(move || chain.produce_block()).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => error!(error = %e, "block production failed"),
+                    Err(e) => error!(error = %e, "block producer panicked"),
+                }
+            }
+        })
+    };
+
+    shutdown.await;
+    info!("shutting down");
+    producer.abort();
+    let _ = producer.await;
+    server.stop().ok();
+    server.stopped().await;
+    info!(latest = chain.latest_number()?, "stopped");
+    Ok(())
+}
