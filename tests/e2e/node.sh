@@ -8,6 +8,8 @@ cd "$root"
 source tools/env.sh
 fractal="${FRACTAL_BIN:-$root/target/debug/fractal}"
 port="${E2E_NODE_PORT:-18646}"
+rest_port=$((port + 1))
+rest="http://127.0.0.1:$rest_port"
 rpc="http://127.0.0.1:$port"
 work="$root/.devnet/node-e2e-$$"
 mkdir -p "$work"
@@ -18,7 +20,7 @@ passed=0; failed=0
 check() { local what="$1"; shift; if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok   - $what"; else failed=$((failed + 1)); echo "FAIL - $what"; fi; }
 node_pid=""
 start_node() {
-  "$fractal" node --dev --data-dir "$work/data" --rpc-addr "127.0.0.1:$port" --block-time-ms 200 >> "$work/node.log" 2>&1 &
+  "$fractal" node --dev --data-dir "$work/data" --rpc-addr "127.0.0.1:$port" --rest-addr "127.0.0.1:$rest_port" --block-time-ms 200 >> "$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 100); do cast chain-id -r "$rpc" >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "node did not start:"; tail -20 "$work/node.log"; return 1
@@ -62,6 +64,19 @@ check "nonce reuse → nonce too low" bash -c "cast send $to --value 1 --nonce 0
 python3 -c "print('{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"0x' + 'ab' * 600000 + '\"]}')" > "$work/big.json"
 check "oversized request → -32007 request too big" grep -q -- '-32007' <<< "$(curl -s -X POST -H 'content-type: application/json' --data-binary @"$work/big.json" "$rpc")"
 check "the node still serves after bad input" serving
+
+# The sequencer's REST API: submit and wait for the receipt, look up, latest block, bad input.
+raw="$(cast mktx "$to" --value 5 --private-key "$key2" -r "$rpc")"
+out="$(curl -s -X POST -H 'content-type: application/json' -d "{\"raw\":\"$raw\"}" "$rest/v1/transactions?wait=true")"
+check "REST submit with wait=true returns the receipt" grep -q '"status":"0x1"' <<< "$out"
+hash="$(node -e "console.log(JSON.parse(process.argv[1]).hash)" "$out")"
+check "REST looks the transaction up as included" grep -q '"included"' <<< "$(curl -s "$rest/v1/transactions/$hash")"
+check "REST serves the latest block" grep -q '"parentHash"' <<< "$(curl -s "$rest/v1/blocks/latest")"
+check "REST serves its OpenAPI document" grep -q '"openapi"' <<< "$(curl -s "$rest/openapi.json")"
+check "REST rejects a replayed transaction with 400" test "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -d "{\"raw\":\"$raw\"}" "$rest/v1/transactions")" = 400
+check "REST rejects malformed JSON with 400" test "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' -d '{"raw":' "$rest/v1/transactions")" = 400
+check "REST answers 404 for an unknown hash" test "$(curl -s -o /dev/null -w '%{http_code}' "$rest/v1/transactions/0x$(printf '0%.0s' $(seq 64))")" = 404
+check "REST answers 400 for a malformed hash" test "$(curl -s -o /dev/null -w '%{http_code}' "$rest/v1/transactions/0x12")" = 400
 
 # Crash: kill -9 while transactions flow; every receipt given out before must survive unchanged.
 # cast takes the `latest` nonce; between blocks, consecutive sends must number themselves.

@@ -47,6 +47,9 @@ enum Command {
         /// Overrides the JSON-RPC address.
         #[arg(long)]
         rpc_addr: Option<std::net::SocketAddr>,
+        /// Overrides the sequencer REST API address.
+        #[arg(long)]
+        rest_addr: Option<std::net::SocketAddr>,
         /// Overrides the data directory.
         #[arg(long)]
         data_dir: Option<PathBuf>,
@@ -73,7 +76,7 @@ async fn shutdown_signal() {
 fn run_node(
     dev: bool,
     config: Option<PathBuf>,
-    rpc_addr: Option<std::net::SocketAddr>,
+    (rpc_addr, rest_addr): (Option<std::net::SocketAddr>, Option<std::net::SocketAddr>),
     data_dir: Option<PathBuf>,
     block_time_ms: Option<u64>,
 ) -> Result<()> {
@@ -89,6 +92,9 @@ fn run_node(
     };
     if let Some(addr) = rpc_addr {
         chain.rpc_addr = addr;
+    }
+    if let Some(addr) = rest_addr {
+        chain.rest_addr = addr;
     }
     if let Some(dir) = data_dir {
         chain.data_dir = dir;
@@ -177,10 +183,11 @@ fn main() -> Result<()> {
             dev,
             config,
             rpc_addr,
+            rest_addr,
             data_dir,
             block_time_ms,
         } => {
-            run_node(dev, config, rpc_addr, data_dir, block_time_ms)?;
+            run_node(dev, config, (rpc_addr, rest_addr), data_dir, block_time_ms)?;
         }
         Command::Address { address } => {
             let a: InteropAddress = address.parse()?;

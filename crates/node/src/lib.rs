@@ -8,6 +8,7 @@ pub mod config;
 mod error;
 pub mod mempool;
 mod node;
+pub mod rest;
 pub mod rpc;
 
 pub use error::{Error, Result};

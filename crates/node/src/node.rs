@@ -15,6 +15,8 @@ pub struct RunningNode {
     pub chain: Arc<Chain<RedbStore>>,
     /// Where JSON-RPC listens.
     pub rpc_addr: SocketAddr,
+    /// Where the sequencer's REST API listens.
+    pub rest_addr: SocketAddr,
 }
 
 /// Opens the chain's store under `config.data_dir` (creating it and the genesis when new).
@@ -42,11 +44,16 @@ pub async fn run(
     let (server, bound) = rpc::serve(chain.clone(), rpc_addr)
         .await
         .map_err(|e| crate::Error::Config(format!("cannot listen on {rpc_addr}: {e}")))?;
+    let rest_addr = chain.config().rest_addr;
+    let (rest_bound, rest_task) = crate::rest::serve(chain.clone(), rest_addr)
+        .await
+        .map_err(|e| crate::Error::Config(format!("cannot listen on {rest_addr}: {e}")))?;
     let node = RunningNode {
         chain: chain.clone(),
         rpc_addr: bound,
+        rest_addr: rest_bound,
     };
-    info!(chain_id = chain.config().chain_id, name = %chain.config().name, rpc = %bound, block_time_ms = block_time.as_millis() as u64, "node started");
+    info!(chain_id = chain.config().chain_id, name = %chain.config().name, rpc = %bound, rest = %rest_bound, block_time_ms = block_time.as_millis() as u64, "node started");
     ready(&node);
 
     let producer = {
@@ -71,6 +78,7 @@ pub async fn run(
     info!("shutting down");
     producer.abort();
     let _ = producer.await;
+    rest_task.abort();
     server.stop().ok();
     server.stopped().await;
     info!(latest = chain.latest_number()?, "stopped");

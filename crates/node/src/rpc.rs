@@ -263,6 +263,11 @@ fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> TransactionReceipt {
     }
 }
 
+/// A stored receipt as the JSON-RPC `eth_getTransactionReceipt` object (shared with the REST API).
+pub(crate) fn receipt_json(stored: &StoredReceipt, timestamp: u64) -> serde_json::Value {
+    serde_json::to_value(rpc_receipt(stored, timestamp)).unwrap_or(serde_json::Value::Null)
+}
+
 fn call_request(req: &TransactionRequest) -> CallRequest {
     CallRequest {
         from: req.from,
