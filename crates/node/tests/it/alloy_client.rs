@@ -20,6 +20,7 @@ async fn start_node(
 ) -> (SocketAddr, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
     let mut config = ChainConfig::dev(dir.to_path_buf());
     config.rpc_addr = "127.0.0.1:0".parse().unwrap();
+    config.rest_addr = "127.0.0.1:0".parse().unwrap();
     config.block_time_ms = 100;
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let (addr_tx, addr_rx) = oneshot::channel();
