@@ -153,5 +153,19 @@ pub(crate) fn generate() -> Result<String> {
         "priorityOps": { "chainId": CHAIN_ID, "ops": op_cases },
         "batch": batch,
     });
-    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+    Ok(serde_json::to_string_pretty(&sorted(doc))? + "\n")
+}
+
+/// Rebuilds `value` with every object's keys in lexicographic order, so the file is the same whether or
+/// not some dependency turns on serde_json's `preserve_order`.
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
 }
