@@ -25,7 +25,7 @@ start_node() {
   for _ in $(seq 1 100); do cast chain-id -r "$rpc" >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "node did not start:"; tail -20 "$work/node.log"; return 1
 }
-cleanup() { [[ -n "$node_pid" ]] && kill -9 "$node_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { if [[ -n "$node_pid" ]]; then { kill -9 "$node_pid"; wait "$node_pid"; } 2>/dev/null; fi; rm -rf "$work"; }
 trap cleanup EXIT
 json_field() { node -e "console.log(JSON.parse(require('fs').readFileSync('$1','utf8')).$2)"; }
 normalized() { node -e "const r=JSON.parse(require('fs').readFileSync('$1','utf8'));delete r.blockTimestamp;console.log(JSON.stringify(r))"; }
@@ -90,7 +90,7 @@ before=$(ls "$work"/receipt-*.json 2>/dev/null | wc -l); echo "# $before receipt
 ( for i in $(seq 21 60); do cast send "$to" --value "$i" --nonce $((n0 + i - 1)) --private-key "$key2" -r "$rpc" --async >/dev/null 2>&1; done ) &
 load=$!
 sleep 0.7
-kill -9 "$node_pid"; wait "$node_pid" 2>/dev/null; wait "$load" 2>/dev/null
+{ kill -9 "$node_pid"; wait "$node_pid"; } 2>/dev/null; wait "$load" 2>/dev/null
 start_node || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 same=0
 for f in "$work"/receipt-*.json; do
