@@ -7,7 +7,7 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas deploy-local pr clean
+.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas bench-node deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,8 +30,11 @@ test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci 
 
 test-e2e: bootstrap ## End to end: the suite on anvil (deploy, register, deposit) and on `fractal node --dev`
 	cargo build -q -p fractal-cli
+	$(ENV) forge build -q
 	bash tests/e2e/deploy_local.sh
 	bash tests/e2e/node.sh
+	@echo "# the node benchmark runs end to end (a small workload; figures come from make bench-node)"
+	$(ENV) target/debug/fractal bench node --senders 10 --txs 200 --latency-txs 100 --rate 100 --repeats 1 --out .devnet/bench-smoke/node > /dev/null
 
 lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
 	cargo fmt --all --check
@@ -48,6 +51,11 @@ vectors: ## Regenerate contracts/test/vectors/shared.json from the Rust encoding
 
 gas: bootstrap ## Write the contracts' gas report to bench/gas-report.md
 	$(ENV) tools/gas-report > bench/gas-report.md
+
+bench-node: bootstrap ## Node vs anvil on the same workload: tx/s, ratio, p50/p99 submit→receipt → bench/node.md
+	$(ENV) forge build -q
+	cargo build -q --release -p fractal-cli
+	$(ENV) target/release/fractal bench node
 
 deploy-local: ## Start anvil, deploy the suite, register chain `base`, deposit, print the addresses
 	tools/deploy-local

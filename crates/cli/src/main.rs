@@ -2,6 +2,7 @@
 //! contracts and the Rust side share; node, publisher, relayer and devnet subcommands build on it.
 #![allow(clippy::print_stdout)]
 
+mod bench;
 mod vectors;
 
 use std::path::PathBuf;
@@ -57,11 +58,22 @@ enum Command {
         #[arg(long)]
         block_time_ms: Option<u64>,
     },
+    /// Benchmarks; results are written under `bench/`.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Parses an interoperable address such as `0x…@reddit.base`.
     Address {
         /// The address.
         address: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Throughput and submit→receipt latency of a node against anvil on the same workload.
+    Node(bench::NodeBench),
 }
 
 async fn shutdown_signal() {
@@ -188,6 +200,15 @@ fn main() -> Result<()> {
             block_time_ms,
         } => {
             run_node(dev, config, (rpc_addr, rest_addr), data_dir, block_time_ms)?;
+        }
+        Command::Bench {
+            what: BenchCommand::Node(settings),
+        } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let report = runtime.block_on(bench::run(settings))?;
+            println!("{report}");
         }
         Command::Address { address } => {
             let a: InteropAddress = address.parse()?;

@@ -21,7 +21,7 @@ use tracing::{debug, trace};
 
 use crate::{
     BlockEnv, ChainConfig, Error, InvalidTx, Result, StateSource,
-    evm::{self, fatal},
+    evm::{self, Evm, fatal},
     invalid::TxFacts,
     source::is_empty_code_hash,
 };
@@ -89,6 +89,8 @@ pub struct ExecutedBlock {
 /// `env.beneficiary`. No system calls run (no beacon root or block-hash history contracts, no
 /// withdrawals).
 ///
+/// This is [`BlockBuilder`] fed all of `txs` at once.
+///
 /// # Errors
 ///
 /// Fails only if the block environment is unusable (its gas limit exceeds
@@ -99,95 +101,179 @@ pub fn execute_block<S: StateSource>(
     env: &BlockEnv,
     txs: Vec<RecoveredTx>,
 ) -> Result<ExecutedBlock> {
-    let block = env.number;
-    if env.gas_limit > config.block_gas_limit {
-        return Err(Error::InvalidBlockEnv {
-            block,
-            reason: format!(
-                "gas limit {} exceeds the chain's block gas limit {}",
-                env.gas_limit, config.block_gas_limit
-            ),
-        });
+    let mut builder = BlockBuilder::new(source, config, env)?;
+    for tx in txs {
+        // Skipped transactions are recorded in the builder.
+        let _ = builder.push(tx)?;
+    }
+    Ok(builder.finish())
+}
+
+/// A block under construction: transactions are executed one at a time as they arrive, each
+/// outcome is known at once, and [`finish`](Self::finish) yields the same [`ExecutedBlock`] that
+/// [`execute_block`] returns for the same transactions. This is what lets a sequencer answer with a
+/// receipt as soon as a transaction has run, long before the block is sealed.
+pub struct BlockBuilder<'a, S: StateSource> {
+    evm: Evm<'a, S>,
+    chain_id: u64,
+    env: BlockEnv,
+    transactions: Vec<RecoveredTx>,
+    outcomes: Vec<TxOutcome>,
+    skipped: Vec<(B256, InvalidTx)>,
+    cumulative_gas_used: u64,
+}
+
+impl<S: StateSource> std::fmt::Debug for BlockBuilder<'_, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockBuilder")
+            .field("number", &self.env.number)
+            .field("included", &self.outcomes.len())
+            .field("skipped", &self.skipped.len())
+            .field("gas_used", &self.cumulative_gas_used)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, S: StateSource> BlockBuilder<'a, S> {
+    /// Opens block `env` on top of `source`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBlockEnv`] when `env.gas_limit` exceeds `config.block_gas_limit`.
+    pub fn new(source: &'a S, config: &ChainConfig, env: &BlockEnv) -> Result<Self> {
+        if env.gas_limit > config.block_gas_limit {
+            return Err(Error::InvalidBlockEnv {
+                block: env.number,
+                reason: format!(
+                    "gas limit {} exceeds the chain's block gas limit {}",
+                    env.gas_limit, config.block_gas_limit
+                ),
+            });
+        }
+        Ok(Self {
+            evm: evm::build(evm::state(source, true), config.cfg_env(), env.to_revm()),
+            chain_id: config.chain_id,
+            env: *env,
+            transactions: Vec::new(),
+            outcomes: Vec::new(),
+            skipped: Vec::new(),
+            cumulative_gas_used: 0,
+        })
     }
 
-    let mut evm = evm::build(evm::state(source, true), config.cfg_env(), env.to_revm());
-    let mut transactions = Vec::with_capacity(txs.len());
-    let mut outcomes = Vec::with_capacity(txs.len());
-    let mut skipped = Vec::new();
-    let mut cumulative_gas_used = 0u64;
+    /// The block being built.
+    pub fn env(&self) -> &BlockEnv {
+        &self.env
+    }
 
-    for tx in txs {
+    /// Gas still available in the block.
+    pub fn gas_left(&self) -> u64 {
+        self.env.gas_limit - self.cumulative_gas_used
+    }
+
+    /// Number of transactions included so far.
+    pub fn len(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// Whether no transaction is included yet.
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty()
+    }
+
+    /// Executes `tx` on top of the transactions included so far. `Ok(Ok(outcome))`: included (it
+    /// may have reverted: see [`TxOutcome::success`]); `Ok(Err(reason))`: skipped, the state is
+    /// untouched.
+    ///
+    /// # Errors
+    ///
+    /// Only when the source fails or revm fails fatally; the builder should then be dropped.
+    pub fn push(&mut self, tx: RecoveredTx) -> Result<std::result::Result<&TxOutcome, InvalidTx>> {
+        let block = self.env.number;
         let tx_hash = *tx.tx_hash();
         let envelope = tx.inner();
-        let available = env.gas_limit - cumulative_gas_used;
+        let available = self.gas_left();
         if let Some(reason) = precheck(envelope, available) {
             trace!(block, %tx_hash, %reason, "skipping transaction");
-            skipped.push((tx_hash, reason));
-            continue;
+            self.skipped.push((tx_hash, reason.clone()));
+            return Ok(Err(reason));
         }
         let facts = TxFacts::of_envelope(envelope);
         let tx_env = TxEnv::from_recovered_tx(envelope, tx.signer());
-        let result = match evm.transact_commit(tx_env) {
+        let result = match self.evm.transact_commit(tx_env) {
             Ok(result) => result,
             Err(EVMError::Transaction(error)) => {
                 let reason =
-                    InvalidTx::from_revm(error, facts, config.chain_id, env.base_fee, available);
+                    InvalidTx::from_revm(error, facts, self.chain_id, self.env.base_fee, available);
                 trace!(block, %tx_hash, %reason, "skipping transaction");
-                skipped.push((tx_hash, reason));
-                continue;
+                self.skipped.push((tx_hash, reason.clone()));
+                return Ok(Err(reason));
             }
             Err(error) => return Err(fatal(error, block, Some(tx_hash))),
         };
 
         let gas_used = result.tx_gas_used();
-        cumulative_gas_used += gas_used;
+        self.cumulative_gas_used += gas_used;
         let (success, logs, output) = match result {
             ExecutionResult::Success { logs, output, .. } => (true, logs, output.into_data()),
             ExecutionResult::Revert { logs, output, .. } => (false, logs, output),
             ExecutionResult::Halt { logs, .. } => (false, logs, Bytes::new()),
         };
         let sender = tx.signer();
-        outcomes.push(TxOutcome {
+        self.outcomes.push(TxOutcome {
             tx_hash,
             sender,
             success,
             gas_used,
-            cumulative_gas_used,
+            cumulative_gas_used: self.cumulative_gas_used,
             logs_bloom: logs_bloom(&logs),
             logs,
             contract_address: envelope
                 .is_create()
                 .then(|| sender.create(envelope.nonce())),
-            effective_gas_price: envelope.effective_gas_price(Some(env.base_fee)),
+            effective_gas_price: envelope.effective_gas_price(Some(self.env.base_fee)),
             output,
         });
-        transactions.push(tx);
+        self.transactions.push(tx);
+        Ok(Ok(self.outcomes.last().expect("just pushed")))
     }
 
-    let db = &mut evm.ctx.journaled_state.database;
-    db.merge_transitions(BundleRetention::PlainState);
-    let diff = diff_from_bundle(db.take_bundle());
+    /// Closes the block: the net state diff, the roots and the bloom.
+    pub fn finish(self) -> ExecutedBlock {
+        let Self {
+            mut evm,
+            env,
+            transactions,
+            mut outcomes,
+            skipped,
+            cumulative_gas_used,
+            ..
+        } = self;
+        let db = &mut evm.ctx.journaled_state.database;
+        db.merge_transitions(BundleRetention::PlainState);
+        let diff = diff_from_bundle(db.take_bundle());
 
-    let (receipts_root, logs_bloom) = receipts_root(&transactions, &mut outcomes);
-    let transactions_root = calculate_transaction_root(&transactions);
-    debug!(
-        block,
-        included = outcomes.len(),
-        skipped = skipped.len(),
-        gas_used = cumulative_gas_used,
-        accounts_changed = diff.accounts.len(),
-        "executed block"
-    );
-    Ok(ExecutedBlock {
-        transactions,
-        outcomes,
-        skipped,
-        gas_used: cumulative_gas_used,
-        logs_bloom,
-        diff,
-        receipts_root,
-        transactions_root,
-    })
+        let (receipts_root, logs_bloom) = receipts_root(&transactions, &mut outcomes);
+        let transactions_root = calculate_transaction_root(&transactions);
+        debug!(
+            block = env.number,
+            included = outcomes.len(),
+            skipped = skipped.len(),
+            gas_used = cumulative_gas_used,
+            accounts_changed = diff.accounts.len(),
+            "executed block"
+        );
+        ExecutedBlock {
+            transactions,
+            outcomes,
+            skipped,
+            gas_used: cumulative_gas_used,
+            logs_bloom,
+            diff,
+            receipts_root,
+            transactions_root,
+        }
+    }
 }
 
 /// Checks revm does not make (or makes against the whole block rather than what is left of it).

@@ -3,8 +3,11 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{Arc, Mutex},
-    time::{SystemTime, UNIX_EPOCH},
+    sync::{
+        Arc, Condvar, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
 use alloy_consensus::{
@@ -12,21 +15,42 @@ use alloy_consensus::{
     transaction::{Recovered, SignerRecoverable},
 };
 use alloy_eips::eip2718::{Decodable2718, Encodable2718};
-use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use alloy_primitives::{
+    Address, B256, Bytes, U256, keccak256,
+    map::{AddressMap, AddressSet, B256Map, HashMap},
+};
 use fractal_execution::{
-    BlockEnv, CallOutcome, CallRequest, ChainConfig as ExecConfig, ExecutedBlock, InvalidTx,
-    SourceError, StateSource,
+    BlockBuilder, BlockEnv, CallOutcome, CallRequest, ChainConfig as ExecConfig, ExecutedBlock,
+    InvalidTx, SourceError, StateSource, TxOutcome,
 };
 use fractal_primitives::{AccountDiff, AccountInfo, StateDiff};
-use fractal_storage::{NewBlock, NewTransaction, Receipt, Store, StoredBlock};
-use tokio::sync::broadcast;
+use fractal_storage::{NewBlock, NewTransaction, Receipt, Store, StoredBlock, StoredReceipt};
+use tokio::sync::{broadcast, oneshot};
 use tracing::{debug, info, warn};
 
 use crate::{
     Error, Result,
     config::ChainConfig,
-    mempool::{Mempool, PoolConfig, SenderState},
+    mempool::{Mempool, PoolConfig, PooledTx, SenderState},
+    wal::{Wal, WalContents, WalHeader},
 };
+
+/// Most transactions the sequencer takes from the mempool at once (one log sync per group).
+const MAX_GROUP: usize = 1_024;
+
+/// A transaction the sequencer has executed in the pending block: its receipt, final except for the
+/// block hash (zero until the block is sealed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutedTx {
+    /// The receipt, with `block_hash` zero.
+    pub receipt: StoredReceipt,
+    /// The pending block's timestamp.
+    pub timestamp: u64,
+}
+
+/// What a watcher of a submitted transaction learns once the sequencer has run it: its receipt, or
+/// why it could not be included (it left the pool).
+pub type Execution = std::result::Result<Arc<ExecutedTx>, InvalidTx>;
 
 /// A block just appended, as subscribers see it.
 #[derive(Debug, Clone)]
@@ -44,8 +68,15 @@ pub struct Chain<S> {
     store: Arc<S>,
     pool: Mutex<Mempool>,
     blocks: broadcast::Sender<BlockNotification>,
-    /// Serializes block production (one producer at a time).
-    producing: Mutex<()>,
+    /// The pending blocks' write-ahead logs, one per block parity (used by the sequencer only): block N
+    /// logs to `wals[N % 2]`, so the log of a block being written survives until it is.
+    wals: Mutex<[Wal; 2]>,
+    /// Set when transactions arrive; the sequencer waits on it.
+    work: (Mutex<bool>, Condvar),
+    /// Submitters waiting for a transaction to execute.
+    watchers: Mutex<B256Map<Vec<oneshot::Sender<Execution>>>>,
+    /// Receipts of the pending block's transactions, until the block is sealed.
+    executed: Mutex<B256Map<Arc<ExecutedTx>>>,
 }
 
 impl<S> std::fmt::Debug for Chain<S> {
@@ -54,6 +85,122 @@ impl<S> std::fmt::Debug for Chain<S> {
             .field("chain_id", &self.config.chain_id)
             .finish_non_exhaustive()
     }
+}
+
+/// The block the next one builds on.
+struct Parent {
+    number: u64,
+    hash: B256,
+    timestamp: u64,
+    /// Its changes, while the writer may not have stored them yet.
+    overlay: Option<Arc<Overlay>>,
+}
+
+/// A sealed block on its way to the writer.
+struct SealedBlock {
+    number: u64,
+    block: NewBlock,
+    receipts: Vec<(B256, Receipt)>,
+}
+
+/// The changes of the block being written, read before the store: the next block executes on top of
+/// them without waiting for the write. Reads of anything else go to the store, whose answer is the
+/// same before and after that block is written.
+#[derive(Debug, Default)]
+struct Overlay {
+    number: u64,
+    hash: B256,
+    accounts: AddressMap<Option<AccountInfo>>,
+    storage: HashMap<(Address, U256), U256>,
+    cleared: AddressSet,
+    code: B256Map<Bytes>,
+}
+
+impl Overlay {
+    fn of(number: u64, hash: B256, diff: &StateDiff) -> Self {
+        let mut overlay = Self {
+            number,
+            hash,
+            ..Self::default()
+        };
+        for account in &diff.accounts {
+            overlay.accounts.insert(account.address, account.info);
+            if account.storage_cleared || account.info.is_none() {
+                overlay.cleared.insert(account.address);
+            }
+            for (slot, value) in &account.storage {
+                overlay.storage.insert((account.address, *slot), *value);
+            }
+            if let (Some(code), Some(info)) = (&account.code, &account.info) {
+                overlay.code.insert(info.code_hash, code.clone());
+            }
+        }
+        overlay
+    }
+}
+
+/// What the pending block executes on: the latest stored state, under the overlay of a block still
+/// being written.
+struct PendingSource<'a, S> {
+    store: &'a S,
+    overlay: Option<&'a Overlay>,
+}
+
+impl<S: Store> StateSource for PendingSource<'_, S> {
+    fn account(&self, address: Address) -> Result<Option<AccountInfo>, SourceError> {
+        if let Some(info) = self.overlay.and_then(|o| o.accounts.get(&address)) {
+            return Ok(*info);
+        }
+        self.store
+            .account(address, None)
+            .map_err(SourceError::backend)
+    }
+    fn storage(&self, address: Address, slot: U256) -> Result<U256, SourceError> {
+        if let Some(overlay) = self.overlay {
+            if let Some(value) = overlay.storage.get(&(address, slot)) {
+                return Ok(*value);
+            }
+            if overlay.cleared.contains(&address) {
+                return Ok(U256::ZERO);
+            }
+        }
+        self.store
+            .storage(address, slot, None)
+            .map_err(SourceError::backend)
+    }
+    fn code_by_hash(&self, code_hash: B256) -> Result<Option<Bytes>, SourceError> {
+        if let Some(code) = self.overlay.and_then(|o| o.code.get(&code_hash)) {
+            return Ok(Some(code.clone()));
+        }
+        self.store
+            .code_by_hash(code_hash)
+            .map_err(SourceError::backend)
+    }
+    fn block_hash(&self, number: u64) -> Result<Option<B256>, SourceError> {
+        match self.overlay {
+            Some(overlay) if overlay.number == number => Ok(Some(overlay.hash)),
+            _ => self.store.block_hash(number).map_err(SourceError::backend),
+        }
+    }
+}
+
+/// Decodes a raw transaction (EIP-2718), refusing trailing bytes.
+fn decode_raw(raw: &[u8]) -> Result<TxEnvelope> {
+    let mut buf = raw;
+    let envelope = TxEnvelope::decode_2718(&mut buf).map_err(|e| Error::Decode(e.to_string()))?;
+    if !buf.is_empty() {
+        return Err(Error::Decode(format!(
+            "{} trailing bytes after the transaction",
+            buf.len()
+        )));
+    }
+    Ok(envelope)
+}
+
+/// Recovers the signer of a decoded transaction.
+fn recover(envelope: TxEnvelope) -> Result<Recovered<TxEnvelope>> {
+    let signer = envelope.recover_signer().map_err(|_| Error::BadSignature)?;
+    Ok(Recovered::new_unchecked(envelope, signer))
 }
 
 /// Reads state from the store at one block for execution.
@@ -97,14 +244,65 @@ impl<S: Store + 'static> Chain<S> {
         }
         let exec = ExecConfig::new(config.chain_id).with_block_gas_limit(config.block_gas_limit);
         let (blocks, _) = broadcast::channel(1024);
-        Ok(Self {
+        let (even, even_pending) = Wal::open(config.data_dir.join("pending-0.wal"))?;
+        let (odd, odd_pending) = Wal::open(config.data_dir.join("pending-1.wal"))?;
+        let chain = Self {
             pool: Mutex::new(Mempool::new(PoolConfig::new(config.chain_id))),
             exec,
             config,
             store,
             blocks,
-            producing: Mutex::new(()),
-        })
+            wals: Mutex::new([even, odd]),
+            work: (Mutex::new(false), Condvar::new()),
+            watchers: Mutex::new(B256Map::default()),
+            executed: Mutex::new(B256Map::default()),
+        };
+        chain.recover([even_pending, odd_pending])?;
+        Ok(chain)
+    }
+
+    /// Rebuilds and seals the blocks that a crash interrupted — executed, logged, maybe answered, but
+    /// not (or not completely) written — from their logs, in order, each with its logged number, parent
+    /// and timestamp, so that every receipt answered before the crash comes out the same.
+    fn recover(&self, logs: [WalContents; 2]) -> Result<()> {
+        let mut logs: Vec<WalContents> = logs.into_iter().filter(|l| l.header.is_some()).collect();
+        logs.sort_by_key(|l| l.header.map(|h| h.number));
+        for log in logs {
+            let header = log.header.expect("filtered");
+            let latest = self.latest_block()?;
+            if header.number != latest.header.number + 1 || header.parent_hash != latest.hash {
+                // Written already (or from another history): nothing to recover.
+                continue;
+            }
+            let env = self.block_env(header.number, header.timestamp);
+            let source = PendingSource {
+                store: &*self.store,
+                overlay: None,
+            };
+            let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
+            for raw in &log.transactions {
+                let tx = recover(decode_raw(raw)?)?;
+                if let Err(reason) = builder.push(tx)? {
+                    warn!(block = header.number, %reason, "a logged transaction no longer runs");
+                }
+            }
+            let executed = builder.finish();
+            let (block, _) = self.seal(latest.hash, &env, executed);
+            self.store.append_block(block)?;
+            info!(
+                block = header.number,
+                transactions = log.transactions.len(),
+                "recovered a pending block from its log"
+            );
+        }
+        Ok(())
+    }
+
+    fn latest_block(&self) -> Result<StoredBlock> {
+        let number = self.latest_number()?;
+        self.store
+            .block_by_number(number)?
+            .ok_or(Error::UnknownBlock(number))
     }
 
     /// The configuration.
@@ -134,33 +332,104 @@ impl<S: Store + 'static> Chain<S> {
 
     /// Decodes, recovers and admits a raw transaction into the mempool; returns its hash.
     pub fn submit_raw(&self, raw: &[u8]) -> Result<B256> {
-        let mut buf = raw;
-        let envelope =
-            TxEnvelope::decode_2718(&mut buf).map_err(|e| Error::Decode(e.to_string()))?;
-        if !buf.is_empty() {
-            return Err(Error::Decode(format!(
-                "{} trailing bytes after the transaction",
-                buf.len()
-            )));
-        }
+        self.submit(raw, false).map(|(hash, _)| hash)
+    }
+
+    /// [`submit_raw`](Self::submit_raw); with `watch`, also a receiver of the transaction's
+    /// [`Execution`] (its receipt as soon as the sequencer has run it).
+    pub fn submit(
+        &self,
+        raw: &[u8],
+        watch: bool,
+    ) -> Result<(B256, Option<oneshot::Receiver<Execution>>)> {
+        let envelope = decode_raw(raw)?;
         {
             let pool = self.pool.lock().expect("mempool lock");
             pool.check_stateless(&envelope, u128::from(self.config.base_fee))?;
         }
-        let signer = envelope.recover_signer().map_err(|_| Error::BadSignature)?;
-        let recovered = Recovered::new_unchecked(envelope, signer);
-        let account = self.store.account(signer, None)?.unwrap_or_default();
+        let recovered = recover(envelope)?;
+        let signer = recovered.signer();
         let hash = *recovered.tx_hash();
-        let mut pool = self.pool.lock().expect("mempool lock");
-        pool.insert(
-            recovered,
-            SenderState {
-                nonce: account.nonce,
-                balance: account.balance,
-            },
-        )?;
+        // Watch before admitting: the sequencer may run the transaction at once.
+        let receiver = watch.then(|| {
+            let (sender, receiver) = oneshot::channel();
+            self.watchers
+                .lock()
+                .expect("watchers lock")
+                .entry(hash)
+                .or_default()
+                .push(sender);
+            receiver
+        });
+        let admitted = {
+            let mut pool = self.pool.lock().expect("mempool lock");
+            // Read the account under the pool lock, so that a block sealed meanwhile is seen together
+            // with the pool it left behind.
+            self.store
+                .account(signer, None)
+                .map_err(Error::from)
+                .and_then(|account| {
+                    let account = account.unwrap_or_default();
+                    pool.insert(
+                        recovered,
+                        SenderState {
+                            nonce: account.nonce,
+                            balance: account.balance,
+                        },
+                    )
+                })
+        };
+        if let Err(e) = admitted {
+            if let Some(receiver) = receiver {
+                drop(receiver);
+                let mut watchers = self.watchers.lock().expect("watchers lock");
+                if let Some(list) = watchers.get_mut(&hash) {
+                    list.retain(|w| !w.is_closed());
+                    if list.is_empty() {
+                        watchers.remove(&hash);
+                    }
+                }
+            }
+            return Err(e);
+        }
         debug!(%hash, sender = %signer, "admitted transaction");
-        Ok(hash)
+        self.notify_work();
+        Ok((hash, receiver))
+    }
+
+    /// The receipt of a transaction executed in the pending block (not sealed yet).
+    pub fn executed_transaction(&self, hash: &B256) -> Option<Arc<ExecutedTx>> {
+        self.executed
+            .lock()
+            .expect("executed lock")
+            .get(hash)
+            .cloned()
+    }
+
+    fn notify_work(&self) {
+        let (flag, signal) = &self.work;
+        let mut ready = flag.lock().expect("work lock");
+        if !*ready {
+            *ready = true;
+            signal.notify_one();
+        }
+    }
+
+    /// Waits until transactions arrive or `deadline` passes.
+    fn wait_for_work(&self, deadline: Instant) {
+        let (flag, signal) = &self.work;
+        let mut ready = flag.lock().expect("work lock");
+        while !*ready {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            ready = signal
+                .wait_timeout(ready, deadline - now)
+                .expect("work lock")
+                .0;
+        }
+        *ready = false;
     }
 
     /// The next nonce of `address`, counting pending transactions when `pending`.
@@ -240,68 +509,231 @@ impl<S: Store + 'static> Chain<S> {
         Ok((number, block.header.timestamp))
     }
 
-    /// Produces the next block from the mempool (also when it is empty: blocks keep time). Returns the
-    /// block appended.
-    pub fn produce_block(&self) -> Result<BlockNotification> {
-        let _guard = self.producing.lock().expect("producer lock");
-        let parent_number = self.latest_number()?;
-        let parent = self
-            .store
-            .block_by_number(parent_number)?
-            .ok_or(Error::UnknownBlock(parent_number))?;
-        let number = parent_number + 1;
-        let timestamp = now_secs().max(parent.header.timestamp);
-        let candidates = {
-            let pool = self.pool.lock().expect("mempool lock");
-            pool.best(usize::MAX, self.config.block_gas_limit)
-        };
-        let txs: Vec<Recovered<TxEnvelope>> = candidates.iter().map(|t| t.tx.clone()).collect();
-        let source = StoreSource {
-            store: &*self.store,
-            at: None,
-        };
-        let env = self.block_env(number, timestamp);
-        let executed = fractal_execution::execute_block(&source, &self.exec, &env, txs)?;
-        let (new_block, receipts) = self.seal(&parent, &env, executed.clone());
-        let block_hash = new_block.hash;
-        self.store.append_block(new_block)?;
+    /// Runs the sequencer until `stop` is set (then seals the pending block and returns): opens a
+    /// block, executes transactions as they arrive — each logged and synced before its watchers hear
+    /// of it — and seals the block every `block_time`, also when it is empty (blocks keep time).
+    ///
+    /// Sealing is pipelined: a writer thread stores block N (one durable store transaction) while block
+    /// N+1 already executes on top of N's changes held in memory, so the store's sync never delays an
+    /// answer. At most one block is being written at a time.
+    pub fn run_sequencer(&self, stop: &AtomicBool) -> Result<()> {
+        let (to_writer, blocks) = std::sync::mpsc::sync_channel::<SealedBlock>(0);
+        std::thread::scope(|scope| {
+            let writer = std::thread::Builder::new()
+                .name("block-writer".into())
+                .spawn_scoped(scope, move || self.write_blocks(&blocks))
+                .map_err(|e| Error::Config(format!("cannot start the block writer: {e}")))?;
+            let sequenced = (|| {
+                let latest = self.latest_block()?;
+                let mut parent = Parent {
+                    number: latest.header.number,
+                    hash: latest.hash,
+                    timestamp: latest.header.timestamp,
+                    overlay: None,
+                };
+                while !stop.load(Ordering::Acquire) {
+                    let sealed = self.build_block(&parent, stop)?;
+                    parent = Parent {
+                        number: sealed.number,
+                        hash: sealed.block.hash,
+                        timestamp: sealed.block.header.timestamp,
+                        overlay: Some(Arc::new(Overlay::of(
+                            sealed.number,
+                            sealed.block.hash,
+                            &sealed.block.diff,
+                        ))),
+                    };
+                    if to_writer.send(sealed).is_err() {
+                        // The writer stopped on an error, which it returns below.
+                        break;
+                    }
+                }
+                Ok(())
+            })();
+            drop(to_writer);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(Error::Config("the block writer panicked".into())));
+            sequenced.and(written)
+        })
+    }
 
+    /// Asks a running sequencer to look at `stop` now.
+    pub fn wake_sequencer(&self) {
+        self.notify_work();
+    }
+
+    /// The writer thread: stores each sealed block, then clears its transactions from the pool and
+    /// tells subscribers.
+    fn write_blocks(&self, blocks: &std::sync::mpsc::Receiver<SealedBlock>) -> Result<()> {
+        for sealed in blocks {
+            let started = Instant::now();
+            let SealedBlock {
+                number,
+                block,
+                receipts,
+            } = sealed;
+            let hashes: Vec<B256> = receipts.iter().map(|(hash, _)| *hash).collect();
+            self.store.append_block(block)?;
+            self.pool
+                .lock()
+                .expect("mempool lock")
+                .remove(hashes.iter().copied());
+            {
+                let mut executed = self.executed.lock().expect("executed lock");
+                for hash in &hashes {
+                    executed.remove(hash);
+                }
+            }
+            let block = self
+                .store
+                .block_by_number(number)?
+                .ok_or(Error::UnknownBlock(number))?;
+            debug!(
+                number,
+                hash = %block.hash,
+                txs = receipts.len(),
+                write_us = started.elapsed().as_micros() as u64,
+                "sealed block"
+            );
+            let _ = self.blocks.send(BlockNotification {
+                block: Arc::new(block),
+                receipts: Arc::new(receipts),
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds one block on `parent` until its time is up (or `stop`), and seals it.
+    fn build_block(&self, parent: &Parent, stop: &AtomicBool) -> Result<SealedBlock> {
+        let number = parent.number + 1;
+        let timestamp = now_secs().max(parent.timestamp);
+        let mut wals = self.wals.lock().expect("wal lock");
+        let wal = &mut wals[(number % 2) as usize];
+        wal.begin(WalHeader {
+            number,
+            parent_hash: parent.hash,
+            timestamp,
+        })?;
+        let env = self.block_env(number, timestamp);
+        let source = PendingSource {
+            store: &*self.store,
+            overlay: parent.overlay.as_deref(),
+        };
+        let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
+        let deadline = Instant::now() + self.config.block_time();
+        let mut logs = 0u64;
+        loop {
+            let candidates = {
+                let pool = self.pool.lock().expect("mempool lock");
+                pool.best(MAX_GROUP, builder.gas_left())
+            };
+            if candidates.is_empty() {
+                if stop.load(Ordering::Acquire) || Instant::now() >= deadline {
+                    break;
+                }
+                self.wait_for_work(deadline);
+                continue;
+            }
+            self.execute_group(&mut builder, wal, candidates, &mut logs)?;
+            if stop.load(Ordering::Acquire) || Instant::now() >= deadline {
+                break;
+            }
+        }
+        drop(wals);
+        let executed = builder.finish();
+        let (block, receipts) = self.seal(parent.hash, &env, executed);
+        Ok(SealedBlock {
+            number,
+            block,
+            receipts,
+        })
+    }
+
+    /// Executes `candidates` in order in the pending block, logs the included ones durably, then tells
+    /// their watchers; the ones that cannot run leave the pool.
+    fn execute_group(
+        &self,
+        builder: &mut BlockBuilder<'_, PendingSource<'_, S>>,
+        wal: &mut Wal,
+        candidates: Vec<Arc<PooledTx>>,
+        logs: &mut u64,
+    ) -> Result<()> {
+        let env = *builder.env();
+        let mut included = Vec::with_capacity(candidates.len());
+        let mut invalid = Vec::new();
+        for pooled in candidates {
+            let index = builder.len() as u64;
+            match builder.push(pooled.tx.clone())? {
+                Ok(outcome) => {
+                    let receipt = StoredReceipt {
+                        tx_hash: pooled.hash,
+                        block_number: env.number,
+                        block_hash: B256::ZERO,
+                        index,
+                        first_log_index: *logs,
+                        receipt: receipt_of(&pooled.tx, outcome),
+                    };
+                    *logs += receipt.receipt.logs.len() as u64;
+                    included.push((pooled, receipt));
+                }
+                Err(reason) => invalid.push((pooled, reason)),
+            }
+        }
+        wal.append(included.iter().map(|(p, _)| p.raw.as_ref()))?;
+
+        let mut dropped = Vec::new();
         {
             let mut pool = self.pool.lock().expect("mempool lock");
-            pool.remove(executed.transactions.iter().map(|t| *t.tx_hash()));
-            for (hash, reason) in &executed.skipped {
-                if let Some(tx) = pool.get(hash) {
-                    warn!(%hash, %reason, "dropping transaction that no longer fits the state");
-                    match reason {
-                        InvalidTx::NonceTooHigh { .. } => {}
-                        _ => {
-                            pool.drop_sender_from(tx.sender(), tx.nonce());
-                        }
-                    }
+            pool.mark_executed(included.iter().map(|(p, _)| p.hash));
+            for (pooled, reason) in invalid {
+                warn!(hash = %pooled.hash, %reason, "dropping transaction that no longer fits the state");
+                for hash in pool.drop_sender_from(pooled.sender(), pooled.nonce()) {
+                    dropped.push((hash, reason.clone()));
                 }
             }
         }
-        let block = self
-            .store
-            .block_by_number(number)?
-            .ok_or(Error::UnknownBlock(number))?;
-        debug!(number, hash = %block_hash, txs = receipts.len(), "sealed block");
-        let notification = BlockNotification {
-            block: Arc::new(block),
-            receipts: Arc::new(receipts),
-        };
-        let _ = self.blocks.send(notification.clone());
-        Ok(notification)
+        let included: Vec<(B256, Arc<ExecutedTx>)> = included
+            .into_iter()
+            .map(|(pooled, receipt)| {
+                let executed = Arc::new(ExecutedTx {
+                    receipt,
+                    timestamp: env.timestamp,
+                });
+                (pooled.hash, executed)
+            })
+            .collect();
+        {
+            let mut executed = self.executed.lock().expect("executed lock");
+            for (hash, tx) in &included {
+                executed.insert(*hash, tx.clone());
+            }
+        }
+        let mut watchers = self.watchers.lock().expect("watchers lock");
+        if watchers.is_empty() {
+            return Ok(());
+        }
+        let answers = included.into_iter().map(|(hash, tx)| (hash, Ok(tx))).chain(
+            dropped
+                .into_iter()
+                .map(|(hash, reason)| (hash, Err(reason))),
+        );
+        for (hash, answer) in answers {
+            for watcher in watchers.remove(&hash).into_iter().flatten() {
+                let _ = watcher.send(answer.clone());
+            }
+        }
+        Ok(())
     }
 
     fn seal(
         &self,
-        parent: &StoredBlock,
+        parent_hash: B256,
         env: &BlockEnv,
         executed: ExecutedBlock,
     ) -> (NewBlock, Vec<(B256, Receipt)>) {
         let header = Header {
-            parent_hash: parent.hash,
+            parent_hash,
             ommers_hash: EMPTY_OMMER_ROOT_HASH,
             beneficiary: env.beneficiary,
             state_root: B256::ZERO,
@@ -326,19 +758,7 @@ impl<S: Store + 'static> Chain<S> {
                 raw,
                 sender: outcome.sender,
             });
-            let receipt = Receipt {
-                tx_type: tx.tx_type() as u8,
-                success: outcome.success,
-                cumulative_gas_used: outcome.cumulative_gas_used,
-                gas_used: outcome.gas_used,
-                effective_gas_price: outcome.effective_gas_price,
-                from: outcome.sender,
-                to: tx.to(),
-                contract_address: outcome.contract_address,
-                logs: outcome.logs.clone(),
-                logs_bloom: outcome.logs_bloom,
-            };
-            receipts.push((outcome.tx_hash, receipt));
+            receipts.push((outcome.tx_hash, receipt_of(tx, outcome)));
         }
         let block = NewBlock::new(
             header,
@@ -347,6 +767,22 @@ impl<S: Store + 'static> Chain<S> {
             executed.diff,
         );
         (block, receipts)
+    }
+}
+
+/// The receipt of an included transaction.
+fn receipt_of(tx: &Recovered<TxEnvelope>, outcome: &TxOutcome) -> Receipt {
+    Receipt {
+        tx_type: tx.tx_type() as u8,
+        success: outcome.success,
+        cumulative_gas_used: outcome.cumulative_gas_used,
+        gas_used: outcome.gas_used,
+        effective_gas_price: outcome.effective_gas_price,
+        from: outcome.sender,
+        to: tx.to(),
+        contract_address: outcome.contract_address,
+        logs: outcome.logs.clone(),
+        logs_bloom: outcome.logs_bloom,
     }
 }
 

@@ -18,6 +18,9 @@ pub enum Error {
     /// Execution failed (not an invalid transaction: those are reported per transaction).
     #[error(transparent)]
     Execution(#[from] fractal_execution::Error),
+    /// The pending block's write-ahead log failed.
+    #[error("write-ahead log: {0}")]
+    Wal(String),
     /// The chain configuration is invalid.
     #[error("invalid chain configuration: {0}")]
     Config(String),

@@ -10,6 +10,7 @@ pub mod mempool;
 mod node;
 pub mod rest;
 pub mod rpc;
+pub mod wal;
 
 pub use error::{Error, Result};
 pub use node::{RunningNode, open_chain, run};

@@ -4,14 +4,14 @@
 //! Nonce gaps are refused rather than parked: the sequencer answers with a receipt right away, so a
 //! transaction that could not run in the next block is a client mistake worth reporting at once.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::Arc,
-};
+use std::{collections::BTreeMap, sync::Arc};
 
 use alloy_consensus::{Transaction, TxEnvelope, transaction::Recovered};
 use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{Address, B256, Bytes, TxKind, U256};
+use alloy_primitives::{
+    Address, B256, Bytes, TxKind, U256,
+    map::{AddressMap, AddressSet, B256Map, B256Set},
+};
 
 use crate::{Error, Result};
 
@@ -84,9 +84,13 @@ pub struct SenderState {
 #[derive(Debug)]
 pub struct Mempool {
     config: PoolConfig,
-    by_sender: HashMap<Address, BTreeMap<u64, Arc<PooledTx>>>,
-    by_hash: HashMap<B256, Arc<PooledTx>>,
+    by_sender: AddressMap<BTreeMap<u64, Arc<PooledTx>>>,
+    by_hash: B256Map<Arc<PooledTx>>,
+    /// Transactions not executed yet, by arrival.
     arrival: BTreeMap<u64, B256>,
+    /// Transactions executed in the pending block, not sealed yet: they count for nonces and limits,
+    /// cannot be replaced, and leave when their block is sealed.
+    executed: B256Set,
     next_seq: u64,
 }
 
@@ -95,9 +99,10 @@ impl Mempool {
     pub fn new(config: PoolConfig) -> Self {
         Self {
             config,
-            by_sender: HashMap::new(),
-            by_hash: HashMap::new(),
+            by_sender: AddressMap::default(),
+            by_hash: B256Map::default(),
             arrival: BTreeMap::new(),
+            executed: B256Set::default(),
             next_seq: 0,
         }
     }
@@ -214,6 +219,13 @@ impl Mempool {
             .and_then(|q| q.get(&nonce))
             .cloned();
         let seq = match &existing {
+            Some(old) if self.executed.contains(&old.hash) => {
+                return Err(Error::NonceTooLow {
+                    sender,
+                    expected: next,
+                    got: nonce,
+                });
+            }
             Some(old) => {
                 let old_fee = old.tx.max_fee_per_gas();
                 let min_fee = old_fee + old_fee * self.config.price_bump_percent / 100;
@@ -265,18 +277,41 @@ impl Mempool {
         Ok(existing.map(|old| old.hash))
     }
 
-    /// Up to `max_count` pending transactions in arrival order whose total gas limit fits `max_gas`;
+    /// Whether `hash` has executed in the pending block (and is waiting for the block's seal).
+    pub fn is_executed(&self, hash: &B256) -> bool {
+        self.executed.contains(hash)
+    }
+
+    /// Records that these transactions executed in the pending block: [`best`](Self::best) no longer
+    /// offers them, they still count for nonces until [`remove`](Self::remove)d at the seal.
+    pub fn mark_executed(&mut self, hashes: impl IntoIterator<Item = B256>) {
+        for hash in hashes {
+            if let Some(tx) = self.by_hash.get(&hash) {
+                self.arrival.remove(&tx.seq);
+                self.executed.insert(hash);
+            }
+        }
+    }
+
+    /// Up to `max_count` not yet executed transactions in arrival order whose total gas limit fits `max_gas`;
     /// each sender's transactions stay in nonce order (arrival order guarantees it, since gaps are refused).
     pub fn best(&self, max_count: usize, max_gas: u64) -> Vec<Arc<PooledTx>> {
         let mut out = Vec::new();
         let mut gas = 0u64;
+        // A sender whose transaction does not fit waits with all its later ones: taking a later nonce
+        // would only make it fail.
+        let mut waiting = AddressSet::default();
         for hash in self.arrival.values() {
             if out.len() >= max_count {
                 break;
             }
             let tx = &self.by_hash[hash];
+            if waiting.contains(&tx.sender()) {
+                continue;
+            }
             let limit = tx.tx.gas_limit();
             if gas + limit > max_gas {
+                waiting.insert(tx.sender());
                 continue;
             }
             gas += limit;
@@ -290,6 +325,7 @@ impl Mempool {
         for hash in hashes {
             if let Some(tx) = self.by_hash.remove(&hash) {
                 self.arrival.remove(&tx.seq);
+                self.executed.remove(&hash);
                 let sender = tx.sender();
                 if let Some(q) = self.by_sender.get_mut(&sender) {
                     q.remove(&tx.nonce());
@@ -488,6 +524,50 @@ mod tests {
             pool.insert(again, rich()),
             Err(Error::AlreadyKnown(_))
         ));
+    }
+
+    #[test]
+    fn executed_transactions_count_for_nonces_and_cannot_be_replaced() {
+        let mut pool = Mempool::new(PoolConfig::new(CHAIN));
+        let first = tx(0, 100, Some(CHAIN), vec![], 21_000);
+        let first_hash = *first.tx_hash();
+        let sender = first.signer();
+        pool.insert(first, rich()).unwrap();
+        pool.mark_executed([first_hash]);
+        assert!(pool.is_executed(&first_hash));
+        assert!(pool.best(usize::MAX, u64::MAX).is_empty());
+        assert_eq!(pool.next_nonce(sender, 0), 1);
+        assert!(matches!(
+            pool.insert(tx(0, 1_000, Some(CHAIN), vec![], 21_000), rich()),
+            Err(Error::NonceTooLow {
+                expected: 1,
+                got: 0,
+                ..
+            })
+        ));
+        let second = tx(1, 100, Some(CHAIN), vec![], 21_000);
+        let second_hash = *second.tx_hash();
+        pool.insert(second, rich()).unwrap();
+        let best = pool.best(usize::MAX, u64::MAX);
+        assert_eq!(best.len(), 1);
+        assert_eq!(best[0].hash, second_hash);
+        pool.remove([first_hash]);
+        assert!(!pool.is_executed(&first_hash));
+        assert_eq!(pool.len(), 1);
+    }
+
+    #[test]
+    fn a_sender_whose_transaction_does_not_fit_waits_with_its_later_ones() {
+        let mut pool = Mempool::new(PoolConfig::new(CHAIN));
+        let big = tx(0, 100, Some(CHAIN), vec![], 80_000);
+        let sender = big.signer();
+        pool.insert(big, rich()).unwrap();
+        pool.insert(tx(1, 100, Some(CHAIN), vec![], 21_000), rich())
+            .unwrap();
+        assert!(pool.best(usize::MAX, 50_000).is_empty());
+        let all = pool.best(usize::MAX, 101_000);
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|t| t.sender() == sender));
     }
 
     #[test]

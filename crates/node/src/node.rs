@@ -1,9 +1,15 @@
 //! Running a node: open the store, start the JSON-RPC server and the block producer, stop cleanly.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
 use fractal_storage::{HistoryConfig, RedbStore};
-use tokio::time::{MissedTickBehavior, interval};
 use tracing::{error, info};
 
 use crate::{Result, chain::Chain, config::ChainConfig, rpc};
@@ -56,28 +62,25 @@ pub async fn run(
     info!(chain_id = chain.config().chain_id, name = %chain.config().name, rpc = %bound, rest = %rest_bound, block_time_ms = block_time.as_millis() as u64, "node started");
     ready(&node);
 
-    let producer = {
+    let stop = Arc::new(AtomicBool::new(false));
+    let sequencer = {
         let chain = chain.clone();
-        tokio::spawn(async move {
-            let mut ticks = interval(block_time);
-            ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-            ticks.tick().await;
-            loop {
-                ticks.tick().await;
-                let chain = chain.clone();
-                match tokio::task::spawn_blocking(move || chain.produce_block()).await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(e)) => error!(error = %e, "block production failed"),
-                    Err(e) => error!(error = %e, "block producer panicked"),
-                }
-            }
-        })
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("sequencer".into())
+            .spawn(move || chain.run_sequencer(&stop))
+            .map_err(|e| crate::Error::Config(format!("cannot start the sequencer thread: {e}")))?
     };
 
     shutdown.await;
     info!("shutting down");
-    producer.abort();
-    let _ = producer.await;
+    stop.store(true, Ordering::Release);
+    chain.wake_sequencer();
+    match tokio::task::spawn_blocking(move || sequencer.join()).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => error!(error = %e, "the sequencer failed"),
+        Ok(Err(_)) | Err(_) => error!("the sequencer panicked"),
+    }
     rest_task.abort();
     server.stop().ok();
     server.stopped().await;

@@ -15,13 +15,17 @@ use axum::{
 use fractal_storage::Store;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::{net::TcpListener, sync::broadcast::error::RecvError};
+use tokio::net::TcpListener;
 
-use crate::{Error, chain::Chain, rpc::receipt_json};
+use crate::{
+    Error,
+    chain::{Chain, ExecutedTx},
+    rpc::receipt_json,
+};
 
 /// The OpenAPI 3 description of this API.
 pub const OPENAPI: &str = include_str!("../../../docs/sequencer-openapi.json");
-/// Longest a `wait=true` submission waits for its block.
+/// Longest a `wait=true` submission waits for its transaction to execute.
 pub const MAX_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +79,34 @@ pub async fn serve<S: Store + 'static>(
     Ok((bound, task))
 }
 
+/// A sealed transaction's receipt as JSON, with its block's timestamp.
+fn sealed_receipt<S: Store + 'static>(
+    chain: &Chain<S>,
+    hash: B256,
+) -> Result<Option<Value>, Error> {
+    let Some(receipt) = chain.store().receipt(hash)? else {
+        return Ok(None);
+    };
+    let timestamp = chain
+        .store()
+        .block_by_number(receipt.block_number)?
+        .map_or(0, |b| b.header.timestamp);
+    Ok(Some(receipt_json(&receipt, timestamp)))
+}
+
+/// The receipt of a transaction executed in the pending block: final but for the block hash, which is
+/// `null` until the block is sealed.
+fn executed_receipt(executed: &ExecutedTx) -> Value {
+    let mut json = receipt_json(&executed.receipt, executed.timestamp);
+    json["blockHash"] = Value::Null;
+    if let Some(logs) = json.get_mut("logs").and_then(Value::as_array_mut) {
+        for log in logs {
+            log["blockHash"] = Value::Null;
+        }
+    }
+    json
+}
+
 async fn submit<S: Store + 'static>(
     State(chain): State<Arc<Chain<S>>>,
     Query(query): Query<SubmitQuery>,
@@ -84,41 +116,30 @@ async fn submit<S: Store + 'static>(
         Ok(body) => body,
         Err(rejection) => return error(StatusCode::BAD_REQUEST, rejection.body_text()),
     };
-    // Subscribe before submitting so the block that includes the transaction cannot be missed.
-    let mut blocks = chain.subscribe_blocks();
-    let hash = match chain.submit_raw(&body.raw) {
-        Ok(hash) => hash,
+    let (hash, watcher) = match chain.submit(&body.raw, query.wait) {
+        Ok(submitted) => submitted,
         Err(e) => return chain_error(e),
     };
-    if !query.wait {
+    let Some(watcher) = watcher else {
         return (StatusCode::ACCEPTED, Json(json!({ "hash": hash }))).into_response();
-    }
-    let deadline = tokio::time::Instant::now() + MAX_WAIT;
-    loop {
-        match chain.store().receipt(hash) {
-            Ok(Some(receipt)) => {
-                let ts = chain
-                    .store()
-                    .block_by_number(receipt.block_number)
-                    .ok()
-                    .flatten()
-                    .map_or(0, |b| b.header.timestamp);
-                return Json(json!({ "hash": hash, "receipt": receipt_json(&receipt, ts) }))
-                    .into_response();
-            }
-            Ok(None) => {}
-            Err(e) => return chain_error(Error::Storage(e)),
-        }
-        match tokio::time::timeout_at(deadline, blocks.recv()).await {
-            Ok(Ok(_)) | Ok(Err(RecvError::Lagged(_))) => {}
-            Ok(Err(RecvError::Closed)) | Err(_) => {
-                return (
-                    StatusCode::ACCEPTED,
-                    Json(json!({ "hash": hash, "receipt": Value::Null })),
-                )
-                    .into_response();
-            }
-        }
+    };
+    match tokio::time::timeout(MAX_WAIT, watcher).await {
+        Ok(Ok(Ok(executed))) => Json(json!({
+            "hash": hash,
+            "status": "executed",
+            "receipt": executed_receipt(&executed),
+        }))
+        .into_response(),
+        Ok(Ok(Err(reason))) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("transaction {hash} was dropped: {reason}"),
+        ),
+        // The watcher was dropped (shutting down) or the wait timed out: the transaction is pending.
+        Ok(Err(_)) | Err(_) => (
+            StatusCode::ACCEPTED,
+            Json(json!({ "hash": hash, "status": "pending", "receipt": Value::Null })),
+        )
+            .into_response(),
     }
 }
 
@@ -132,25 +153,29 @@ async fn transaction<S: Store + 'static>(
             format!("{hash:?} is not a 32-byte hex transaction hash"),
         );
     };
-    match chain.store().receipt(hash) {
+    match sealed_receipt(&chain, hash) {
         Ok(Some(receipt)) => {
-            let ts = chain
-                .store()
-                .block_by_number(receipt.block_number)
-                .ok()
-                .flatten()
-                .map_or(0, |b| b.header.timestamp);
-            Json(json!({ "hash": hash, "status": "included", "receipt": receipt_json(&receipt, ts) })).into_response()
+            return Json(json!({ "hash": hash, "status": "included", "receipt": receipt }))
+                .into_response();
         }
-        Ok(None) if chain.pending_transaction(&hash).is_some() => {
-            Json(json!({ "hash": hash, "status": "pending" })).into_response()
-        }
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            format!("transaction {hash} is unknown"),
-        ),
-        Err(e) => chain_error(Error::Storage(e)),
+        Ok(None) => {}
+        Err(e) => return chain_error(e),
     }
+    if let Some(executed) = chain.executed_transaction(&hash) {
+        return Json(json!({
+            "hash": hash,
+            "status": "executed",
+            "receipt": executed_receipt(&executed),
+        }))
+        .into_response();
+    }
+    if chain.pending_transaction(&hash).is_some() {
+        return Json(json!({ "hash": hash, "status": "pending" })).into_response();
+    }
+    error(
+        StatusCode::NOT_FOUND,
+        format!("transaction {hash} is unknown"),
+    )
 }
 
 async fn latest_block<S: Store + 'static>(State(chain): State<Arc<Chain<S>>>) -> Response {
