@@ -81,6 +81,9 @@ pub(crate) struct NodeBench {
     /// Where to write the results (`<out>.md` and `<out>.json`).
     #[arg(long, default_value = "bench/node")]
     out: PathBuf,
+    /// Runs the node alone, for profiling: prints its figures, writes nothing.
+    #[arg(long, hide = true)]
+    node_only: bool,
     /// Scratch directory for the node's data.
     #[arg(long, default_value = ".devnet/bench")]
     work_dir: PathBuf,
@@ -94,8 +97,24 @@ struct Target {
     child: Child,
 }
 
+impl Target {
+    /// Pauses (SIGSTOP) or resumes (SIGCONT) the server, so that one target's leftover background
+    /// work cannot take CPU from the other's measurement.
+    fn set_paused(&self, paused: bool) -> Result<()> {
+        let signal = if paused { "-STOP" } else { "-CONT" };
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()?;
+        if !status.success() {
+            bail!("kill {signal} {} failed", self.name);
+        }
+        Ok(())
+    }
+}
+
 impl Drop for Target {
     fn drop(&mut self) {
+        let _ = self.set_paused(false);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -438,7 +457,7 @@ fn sign_workload(prepared: &mut Prepared, count: usize, round: u64) -> Vec<Vec<B
     let mut per_sender = vec![Vec::new(); senders];
     for i in 0..count {
         let s = i % senders;
-        let to = recipient(round * 1_000_003 + i as u64);
+        let to = recipient(round.wrapping_mul(1_000_003).wrapping_add(i as u64));
         let sender = &mut prepared.senders[s];
         let raw = if i % 2 == 0 {
             sender.sign(
@@ -520,14 +539,16 @@ async fn throughput(
     Ok(settings.txs as f64 / started.elapsed().as_secs_f64())
 }
 
-/// Latency: an open loop at `settings.rate`; returns every transaction's submit→receipt time.
+/// Latency: an open loop at `settings.rate` of `count` transactions; returns every transaction's
+/// submit→receipt time.
 async fn latency(
     client: &Client,
     prepared: &mut Prepared,
     settings: &NodeBench,
+    count: usize,
     round: u64,
 ) -> Result<Vec<Duration>> {
-    let work = sign_workload(prepared, settings.latency_txs, round);
+    let work = sign_workload(prepared, count, round);
     let senders = work.len();
     let interval = Duration::from_secs_f64(1.0 / settings.rate.max(1) as f64);
     let start = tokio::time::Instant::now() + Duration::from_millis(50);
@@ -555,7 +576,7 @@ async fn latency(
             Ok::<_, eyre::Report>(latencies)
         });
     }
-    let mut all = Vec::with_capacity(settings.latency_txs);
+    let mut all = Vec::with_capacity(count);
     while let Some(done) = tasks.join_next().await {
         all.extend(done??);
     }
@@ -617,25 +638,47 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
             .pool_max_idle_per_host(1_024)
             .build()?,
     };
-    let mut anvil = prepare(&client, start_anvil()?, &settings, &creation)
-        .await
-        .wrap_err("preparing anvil")?;
-    let mut node = prepare(&client, start_node(&settings)?, &settings, &creation)
+    let mut targets: Vec<(Prepared, Results)> = Vec::new();
+    if !settings.node_only {
+        let anvil = prepare(&client, start_anvil()?, &settings, &creation)
+            .await
+            .wrap_err("preparing anvil")?;
+        targets.push((anvil, Results::default()));
+    }
+    let node = prepare(&client, start_node(&settings)?, &settings, &creation)
         .await
         .wrap_err("preparing the node")?;
-    let (mut a, mut n) = (Results::default(), Results::default());
+    targets.push((node, Results::default()));
+    // Warm-up, not measured: one transaction per sender through the latency path opens the
+    // connections and touches every account on every target.
+    for (prepared, _) in &mut targets {
+        let name = prepared.target.name;
+        latency(&client, prepared, &settings, settings.senders, u64::MAX / 2)
+            .await
+            .wrap_err_with(|| format!("warm-up on {name}"))?;
+    }
     for round in 0..settings.repeats as u64 {
-        for (prepared, results) in [(&mut anvil, &mut a), (&mut node, &mut n)] {
+        for i in 0..targets.len() {
+            for (j, (other, _)) in targets.iter().enumerate() {
+                other.target.set_paused(i != j)?;
+            }
+            let (prepared, results) = &mut targets[i];
             let name = prepared.target.name;
             let tps = throughput(&client, prepared, &settings, 2 * round)
                 .await
                 .wrap_err_with(|| format!("throughput run on {name}"))?;
-            let mut lat = latency(&client, prepared, &settings, 2 * round + 1)
-                .await
-                .wrap_err_with(|| format!("latency run on {name}"))?;
+            let mut lat = latency(
+                &client,
+                prepared,
+                &settings,
+                settings.latency_txs,
+                2 * round + 1,
+            )
+            .await
+            .wrap_err_with(|| format!("latency run on {name}"))?;
             lat.sort();
             tracing::info!(
-                target = prepared.target.name,
+                target = name,
                 round,
                 tps = format!("{tps:.0}"),
                 p50_ms = format!("{:.2}", ms(percentile(&lat, 50.0))),
@@ -647,6 +690,16 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
             results.p99.push(ms(percentile(&lat, 99.0)));
         }
     }
+    let n = targets.pop().map(|(_, r)| r).unwrap_or_default();
+    if settings.node_only {
+        return Ok(format!(
+            "node only (nothing written): {:.0} tx/s, p50 {:.2} ms, p99 {:.2} ms (medians)",
+            median(&mut n.tps.clone()),
+            median(&mut n.p50.clone()),
+            median(&mut n.p99.clone())
+        ));
+    }
+    let a = targets.pop().map(|(_, r)| r).unwrap_or_default();
     let (a_tps, n_tps) = (median(&mut a.tps.clone()), median(&mut n.tps.clone()));
     let (a50, a99) = (median(&mut a.p50.clone()), median(&mut a.p99.clone()));
     let (n50, n99) = (median(&mut n.p50.clone()), median(&mut n.p99.clone()));
@@ -680,7 +733,9 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
          first send to last receipt. Latency: {} transactions sent at {} tx/s \
          (open loop), scheduled send time to receipt — the node through its sequencer REST API (`wait=true`: \
          answered once executed and durably logged, before the block seals), anvil (automine) through \
-         `eth_sendRawTransaction` then `eth_getTransactionReceipt`. The node runs a {} ms block time.\n",
+         `eth_sendRawTransaction` then `eth_getTransactionReceipt`. The node runs a {} ms block time. Both \
+         servers run side by side; while one is measured the other is paused (SIGSTOP), and the runs \
+         alternate between them.\n",
         settings.senders,
         RECIPIENTS,
         settings.txs,
