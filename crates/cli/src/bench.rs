@@ -591,9 +591,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -694,15 +695,15 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
     if settings.node_only {
         return Ok(format!(
             "node only (nothing written): {:.0} tx/s, p50 {:.2} ms, p99 {:.2} ms (medians)",
-            median(&mut n.tps.clone()),
-            median(&mut n.p50.clone()),
-            median(&mut n.p99.clone())
+            median(&n.tps),
+            median(&n.p50),
+            median(&n.p99)
         ));
     }
     let a = targets.pop().map(|(_, r)| r).unwrap_or_default();
-    let (a_tps, n_tps) = (median(&mut a.tps.clone()), median(&mut n.tps.clone()));
-    let (a50, a99) = (median(&mut a.p50.clone()), median(&mut a.p99.clone()));
-    let (n50, n99) = (median(&mut n.p50.clone()), median(&mut n.p99.clone()));
+    let (a_tps, n_tps) = (median(&a.tps), median(&n.tps));
+    let (a50, a99) = (median(&a.p50), median(&a.p99));
+    let (n50, n99) = (median(&n.p50), median(&n.p99));
     let ratio = n_tps / a_tps;
     let json = json!({
         "machine": machine(),
