@@ -7,7 +7,7 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas bench-node deploy-local pr clean
+.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -41,10 +41,14 @@ lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 	$(ENV) forge fmt --check contracts script
+	tools/system-contracts --check
 
 fmt: bootstrap ## Format Rust and Solidity
 	cargo fmt --all
 	$(ENV) forge fmt contracts script
+
+system-contracts: bootstrap ## Regenerate crates/node/genesis/*.hex (the genesis system contracts' runtime code)
+	tools/system-contracts
 
 vectors: ## Regenerate contracts/test/vectors/shared.json from the Rust encodings
 	cargo run -q -p fractal-cli -- vectors

@@ -238,7 +238,7 @@ impl<S: Store + 'static> Chain<S> {
             store.append_block(genesis_block(&config))?;
             info!(
                 chain_id = config.chain_id,
-                accounts = config.genesis.len(),
+                accounts = config.genesis_alloc().len(),
                 "wrote genesis"
             );
         }
@@ -795,7 +795,7 @@ fn now_secs() -> u64 {
 /// The genesis block (number 0) of a chain: its alloc as the state diff, no transactions.
 pub fn genesis_block(config: &ChainConfig) -> NewBlock {
     let accounts = config
-        .genesis
+        .genesis_alloc()
         .iter()
         .map(|(address, account)| {
             let code_hash = account

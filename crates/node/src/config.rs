@@ -43,6 +43,22 @@ pub struct GenesisAccount {
     pub storage: BTreeMap<U256, U256>,
 }
 
+/// Runtime code of the outbox system contract (`contracts/src/l2/L2Outbox.sol`, written by
+/// `tools/system-contracts`).
+pub const L2_OUTBOX_CODE: &str = include_str!("../genesis/L2Outbox.hex");
+/// Runtime code of the bridge system contract (`contracts/src/l2/L2Bridge.sol`).
+pub const L2_BRIDGE_CODE: &str = include_str!("../genesis/L2Bridge.hex");
+
+/// The parent chain a chain settles on, as its genesis needs it.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ParentConfig {
+    /// The parent's chain id.
+    pub chain_id: u64,
+    /// The parent's `BridgeVault`.
+    pub vault: Address,
+}
+
 /// A chain's configuration (the `chain.toml` format).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -68,7 +84,10 @@ pub struct ChainConfig {
     /// Address of the sequencer's REST API.
     #[serde(default = "default_rest_addr")]
     pub rest_addr: SocketAddr,
-    /// Genesis accounts.
+    /// The parent chain (none: a standalone chain, whose bridge refuses deposits and withdrawals).
+    #[serde(default)]
+    pub parent: Option<ParentConfig>,
+    /// Genesis accounts (the system contracts are added to them: see [`ChainConfig::genesis_alloc`]).
     #[serde(default)]
     pub genesis: BTreeMap<Address, GenesisAccount>,
 }
@@ -102,6 +121,7 @@ impl ChainConfig {
             data_dir,
             rpc_addr: default_rpc_addr(),
             rest_addr: default_rest_addr(),
+            parent: None,
             genesis: DEV_ACCOUNTS
                 .iter()
                 .map(|a| {
@@ -141,6 +161,25 @@ impl ChainConfig {
                 self.block_time_ms
             )));
         }
+        if let Some(address) = SYSTEM_ADDRESSES
+            .iter()
+            .find(|a| self.genesis.contains_key(*a))
+        {
+            return Err(Error::Config(format!(
+                "genesis account {address} is a system contract's address (0x…010001 to 0x…010003 are reserved)"
+            )));
+        }
+        if let Some(parent) = &self.parent {
+            if parent.chain_id == 0 || parent.chain_id == self.chain_id {
+                return Err(Error::Config(format!(
+                    "parent chain_id {} must be non-zero and differ from the chain's own",
+                    parent.chain_id
+                )));
+            }
+            if parent.vault == Address::ZERO {
+                return Err(Error::Config("parent vault is the zero address".into()));
+            }
+        }
         if self.block_gas_limit < 21_000 {
             return Err(Error::Config(format!(
                 "block_gas_limit {} is below 21000",
@@ -154,6 +193,47 @@ impl ChainConfig {
     pub fn block_time(&self) -> Duration {
         Duration::from_millis(self.block_time_ms)
     }
+
+    /// Every genesis account: the configured ones and the system contracts — the outbox at
+    /// `0x…010001` and the bridge at `0x…010003`, whose slot 1 holds the parent's vault and slot 2 the
+    /// parent's chain id (docs/encodings.md).
+    pub fn genesis_alloc(&self) -> BTreeMap<Address, GenesisAccount> {
+        let mut alloc = self.genesis.clone();
+        alloc.insert(
+            fractal_primitives::L2_OUTBOX,
+            GenesisAccount {
+                code: Some(system_code(L2_OUTBOX_CODE)),
+                ..Default::default()
+            },
+        );
+        let mut storage = BTreeMap::new();
+        if let Some(parent) = &self.parent {
+            storage.insert(U256::from(1), U256::from_be_slice(parent.vault.as_slice()));
+            storage.insert(U256::from(2), U256::from(parent.chain_id));
+        }
+        alloc.insert(
+            fractal_primitives::L2_BRIDGE,
+            GenesisAccount {
+                code: Some(system_code(L2_BRIDGE_CODE)),
+                storage,
+                ..Default::default()
+            },
+        );
+        alloc
+    }
+}
+
+/// The system contracts' addresses, reserved in every genesis.
+const SYSTEM_ADDRESSES: [Address; 3] = [
+    fractal_primitives::L2_OUTBOX,
+    fractal_primitives::L2_INBOX,
+    fractal_primitives::L2_BRIDGE,
+];
+
+fn system_code(hex: &str) -> Bytes {
+    hex.trim()
+        .parse()
+        .expect("crates/node/genesis holds 0x-prefixed hex (tools/system-contracts --check)")
 }
 
 #[cfg(test)]
@@ -188,6 +268,9 @@ mod tests {
             "chain_id = 1\nname = \"Bad_Name\"\ndata_dir = \"x\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nblock_time_ms = 5",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nunknown = 1",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 1\nvault = \"0x0000000000000000000000000000000000000001\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000000\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[genesis.\"0x0000000000000000000000000000000000010003\"]\nbalance = \"0x1\"",
             "not toml at all",
         ] {
             assert!(
@@ -196,5 +279,29 @@ mod tests {
             );
         }
         assert!(ChainConfig::dev("x".into()).validate().is_ok());
+    }
+
+    #[test]
+    fn genesis_holds_the_system_contracts_and_the_parent() {
+        let c = ChainConfig::from_toml(
+            r#"
+            chain_id = 4300
+            name = "reddit"
+            data_dir = "/tmp/reddit"
+            [parent]
+            chain_id = 31337
+            vault = "0x00000000000000000000000000000000000000aa"
+            "#,
+        )
+        .unwrap();
+        let alloc = c.genesis_alloc();
+        let outbox = &alloc[&fractal_primitives::L2_OUTBOX];
+        assert!(outbox.code.as_ref().is_some_and(|code| code.len() > 100));
+        let bridge = &alloc[&fractal_primitives::L2_BRIDGE];
+        assert_eq!(bridge.storage[&U256::from(1)], U256::from(0xaa));
+        assert_eq!(bridge.storage[&U256::from(2)], U256::from(31337));
+        let dev = ChainConfig::dev("x".into()).genesis_alloc();
+        assert!(dev[&fractal_primitives::L2_BRIDGE].storage.is_empty());
+        assert_eq!(dev.len(), DEV_ACCOUNTS.len() + 2);
     }
 }

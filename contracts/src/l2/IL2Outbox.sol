@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title IL2Outbox
+/// @notice The outbox system contract of every Fractal chain (FractalConstants.L2_OUTBOX). It numbers the
+/// chain's outgoing messages; the node collects its `MessageSent` events into each batch's Poseidon
+/// message tree (docs/encodings.md, "Messages"), whose root the parent's Settlement stores.
+interface IL2Outbox {
+    /// @notice A message left this chain.
+    /// @param nonce Its number in this chain's outbox (from 0; unique per source chain).
+    /// @param sender The account that sent it.
+    /// @param destinationChainId The chain it is for.
+    /// @param recipient The account it is for on that chain.
+    /// @param payload Its contents.
+    event MessageSent(
+        uint64 indexed nonce,
+        address indexed sender,
+        uint64 indexed destinationChainId,
+        address recipient,
+        bytes payload
+    );
+
+    /// @notice Sends a message from `msg.sender` to `recipient` on chain `destinationChainId`.
+    /// @param destinationChainId The destination chain.
+    /// @param recipient The recipient there.
+    /// @param payload The contents, at most `MAX_PAYLOAD` bytes.
+    /// @return nonce The message's number.
+    function sendMessage(uint64 destinationChainId, address recipient, bytes calldata payload)
+        external
+        returns (uint64 nonce);
+
+    /// @notice The nonce the next message gets (the number of messages sent so far).
+    /// @return The next nonce.
+    function nextNonce() external view returns (uint64);
+}
