@@ -32,6 +32,8 @@ interface IL2Bridge {
     event Transfer(address indexed l1Token, address indexed from, address indexed to, uint256 amount);
 
     /// @notice Mints `amount` of the bridged `l1Token` to `to`; accepted only from the aliased parent vault.
+    /// @dev The vault's priority operation calls it (`l2Sender = alias(vault)`); any other caller, and any
+    /// caller on a chain without a parent, gets `L2BridgeNotVault(caller, expected)`.
     /// @param l1Token The token on the parent chain.
     /// @param from The depositor on the parent chain.
     /// @param to The recipient on the child chain.
@@ -40,11 +42,17 @@ interface IL2Bridge {
 
     /// @notice Withdraws `msg.value` ether to `to` on the parent: the ether stays locked here and the
     /// parent's vault releases the same amount once the batch holding the message is executed.
+    /// @dev The ether is never released on this chain: it was minted by a deposit, and locking it is the
+    /// burn. Sends `(address(0), to, msg.value)` to the parent's vault through the outbox. Reverts with
+    /// `L2BridgeZeroAmount` (no value), `L2BridgeZeroAddress` (`to` zero) or `L2BridgeNoParent`.
     /// @param to The recipient on the parent.
     /// @return nonce The outbox nonce of the withdrawal message.
     function withdraw(address to) external payable returns (uint64 nonce);
 
     /// @notice Withdraws `amount` of the bridged `l1Token` from `msg.sender` to `to` on the parent.
+    /// @dev Debits the ledger and sends `(l1Token, to, amount)` to the parent's vault through the outbox.
+    /// Reverts with `L2BridgeZeroAddress` (`l1Token` or `to` zero), `L2BridgeInsufficientBalance`,
+    /// `L2BridgeZeroAmount` or `L2BridgeNoParent`.
     /// @param l1Token The token on the parent.
     /// @param to The recipient on the parent.
     /// @param amount The amount, taken from `msg.sender`'s balance here.
@@ -52,6 +60,7 @@ interface IL2Bridge {
     function withdrawToken(address l1Token, address to, uint256 amount) external returns (uint64 nonce);
 
     /// @notice Moves `amount` of the bridged `l1Token` from `msg.sender` to `to` on this chain.
+    /// @dev Reverts with `L2BridgeZeroAddress` (`to` zero) or `L2BridgeInsufficientBalance`.
     /// @param l1Token The token on the parent.
     /// @param to The recipient.
     /// @param amount The amount.

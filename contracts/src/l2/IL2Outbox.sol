@@ -5,13 +5,15 @@ pragma solidity ^0.8.28;
 /// @notice The outbox system contract of every Fractal chain (FractalConstants.L2_OUTBOX). It numbers the
 /// chain's outgoing messages; the node collects its `MessageSent` events into each batch's Poseidon
 /// message tree (docs/encodings.md, "Messages"), whose root the parent's Settlement stores.
+/// @dev Note: an event carries every field of `Message` except `sourceChainId`, which is the chain's own
+/// id (`block.chainid`) for every message of its outbox.
 interface IL2Outbox {
-    /// @notice A message left this chain.
+    /// @notice A message left this chain (its `sourceChainId` is this chain's id).
     /// @param nonce Its number in this chain's outbox (from 0; unique per source chain).
-    /// @param sender The account that sent it.
+    /// @param sender The account that sent it (`msg.sender` of `sendMessage`).
     /// @param destinationChainId The chain it is for.
     /// @param recipient The account it is for on that chain.
-    /// @param payload Its contents.
+    /// @param payload Its contents (at most 1,024 bytes).
     event MessageSent(
         uint64 indexed nonce,
         address indexed sender,
@@ -21,10 +23,11 @@ interface IL2Outbox {
     );
 
     /// @notice Sends a message from `msg.sender` to `recipient` on chain `destinationChainId`.
+    /// @dev Reverts with `L2OutboxPayloadTooLarge` when `payload` is longer than 1,024 bytes.
     /// @param destinationChainId The destination chain.
     /// @param recipient The recipient there.
-    /// @param payload The contents, at most `MAX_PAYLOAD` bytes.
-    /// @return nonce The message's number.
+    /// @param payload The contents, at most 1,024 bytes (`L2Outbox.MAX_PAYLOAD`).
+    /// @return nonce The message's number: the previous `nextNonce()`.
     function sendMessage(uint64 destinationChainId, address recipient, bytes calldata payload)
         external
         returns (uint64 nonce);
