@@ -1,4 +1,6 @@
-use alloy_primitives::U256;
+use alloy_primitives::{Address, B256, U256};
+
+use crate::pubdata::{EntryKey, PUBDATA_VERSION};
 
 /// Errors of the shared encodings.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,163 @@ pub enum Error {
     /// A deployment file could not be parsed or is inconsistent.
     #[error("invalid deployment file: {0}")]
     InvalidDeployment(String),
+    /// Pubdata ends before a field it announces.
+    #[error("pubdata truncated: {what} needs {needed} bytes at offset {offset}, {available} left")]
+    PubdataTruncated {
+        /// The field being read.
+        what: &'static str,
+        /// Where it starts.
+        offset: usize,
+        /// Bytes it needs.
+        needed: usize,
+        /// Bytes left.
+        available: usize,
+    },
+    /// Pubdata continues after its last section.
+    #[error("{count} trailing bytes after the pubdata's last section")]
+    PubdataTrailingBytes {
+        /// Number of bytes left over.
+        count: usize,
+    },
+    /// Pubdata starts with a version byte this build does not read.
+    #[error("unknown pubdata version {0} (expected {PUBDATA_VERSION})")]
+    PubdataVersion(u8),
+    /// A batch's blocks do not continue the last published block, or the range is empty.
+    #[error(
+        "pubdata covers blocks {first} to {last}, expected a range starting at block {expected_first}"
+    )]
+    PubdataBlockRange {
+        /// The batch's first block.
+        first: u64,
+        /// The batch's last block.
+        last: u64,
+        /// The block after the last published one.
+        expected_first: u64,
+    },
+    /// Pubdata names an account or entry index that is not assigned.
+    #[error("pubdata {what} index {index} is out of range ({len} assigned)")]
+    PubdataIndexOutOfRange {
+        /// `"account"` or `"entry"`.
+        what: &'static str,
+        /// The index read.
+        index: u64,
+        /// Number of indices assigned.
+        len: u64,
+    },
+    /// Pubdata is not in the one form the encoder produces (a longer varint or packing, a short
+    /// slot written long, an unknown tag, empty code).
+    #[error("non-canonical pubdata at offset {offset}: {reason}")]
+    PubdataNonCanonical {
+        /// Where the offending field starts.
+        offset: usize,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// Pubdata publishes as new an account that already has an index.
+    #[error("pubdata publishes account {0} as new, but it already has an index")]
+    PubdataKnownAccount(Address),
+    /// Pubdata publishes a new account that no first write of the batch uses.
+    #[error("pubdata publishes account {0} but no first write of the batch uses it")]
+    PubdataUnusedAccount(Address),
+    /// A first write names an entry that already has an index (it must be a repeated write).
+    #[error("pubdata has a first write of the {0}, which already has an index")]
+    PubdataKnownEntry(EntryKey),
+    /// A section's items are not strictly ascending (out of order or duplicated).
+    #[error("pubdata {section} out of order or duplicated at offset {offset}")]
+    PubdataUnsorted {
+        /// The section: new accounts, first writes or code.
+        section: &'static str,
+        /// Where the offending item starts.
+        offset: usize,
+    },
+    /// A write leaves its entry's value unchanged (a first write of zero included).
+    #[error("pubdata write of the {0} leaves its value unchanged")]
+    PubdataNoopWrite(EntryKey),
+    /// An add or sub packing leaves the 256-bit range.
+    #[error("pubdata delta of the {entry} over- or underflows its previous value {previous:#x}")]
+    PubdataDeltaOutOfRange {
+        /// The entry written.
+        entry: EntryKey,
+        /// Its previous value.
+        previous: U256,
+    },
+    /// A value that the entry cannot hold, or an account field with a slot.
+    #[error("pubdata cannot set the {entry} to {value:#x}: {reason}")]
+    PubdataInvalidEntry {
+        /// The entry written.
+        entry: EntryKey,
+        /// The value.
+        value: U256,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// A code-hash write names code that is neither known nor published with the batch.
+    #[error("pubdata sets a code hash {0} whose code is neither known nor published")]
+    PubdataMissingCode(B256),
+    /// Pubdata publishes code that is already known.
+    #[error("pubdata publishes code {0}, which is already known")]
+    PubdataKnownCode(B256),
+    /// Pubdata publishes code that no code-hash write of the batch uses.
+    #[error("pubdata publishes code {0}, which no code-hash write of the batch uses")]
+    PubdataUnusedCode(B256),
+    /// Code given to the encoder under a hash that is not its keccak256.
+    #[error("code given under hash {expected} hashes to {actual}")]
+    PubdataCodeHash {
+        /// The hash it was given under.
+        expected: B256,
+        /// Its keccak256.
+        actual: B256,
+    },
+    /// Data too large for the blobs of one batch.
+    #[error("{len} bytes of pubdata do not fit in the blobs of one batch (at most {max})")]
+    BlobDataTooLarge {
+        /// Bytes given.
+        len: usize,
+        /// The most that fit.
+        max: usize,
+    },
+    /// No blob, or more than one batch may use.
+    #[error("{count} blobs given, a batch uses 1 to {max}")]
+    BlobCount {
+        /// Blobs given.
+        count: usize,
+        /// The most a batch may use.
+        max: usize,
+    },
+    /// A blob's field element has a non-zero top byte.
+    #[error("field element {element} of blob {blob} has top byte {byte:#04x}, must be 0")]
+    BlobFieldElement {
+        /// The blob, from 0.
+        blob: usize,
+        /// The field element within it, from 0.
+        element: usize,
+        /// Its top byte.
+        byte: u8,
+    },
+    /// The blobs' length prefix exceeds what they carry.
+    #[error("blob length prefix {len} exceeds the {capacity} bytes the blobs carry")]
+    BlobLength {
+        /// The length read.
+        len: usize,
+        /// Data bytes the blobs carry.
+        capacity: usize,
+    },
+    /// More blobs than the data needs.
+    #[error("{count} blobs carry {len} bytes, which need {needed}")]
+    BlobExtra {
+        /// Blobs given.
+        count: usize,
+        /// The data's length.
+        len: usize,
+        /// Blobs it needs.
+        needed: usize,
+    },
+    /// Non-zero bytes after the data in the last blob.
+    #[error("non-zero blob padding at data offset {offset}")]
+    BlobPadding {
+        /// Offset of the first non-zero padding byte in the blob stream (length prefix included).
+        offset: usize,
+    },
 }
 
 /// Result alias of this crate.

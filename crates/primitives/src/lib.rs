@@ -1,9 +1,10 @@
 //! Fractal's shared encodings, used alike by the node, the publisher, the prover and the relayer, and
 //! checked against the Solidity contracts through shared test vectors: hierarchical chain names and
 //! interoperable addresses, batch headers and the proof's public inputs, priority operations and their
-//! rolling hash, cross-chain messages and the per-batch message tree, and the Poseidon sparse Merkle tree
-//! that holds a chain's state. `docs/encodings.md` and `docs/state.md` are the normative descriptions;
-//! this crate performs no I/O.
+//! rolling hash, cross-chain messages and the per-batch message tree, the Poseidon sparse Merkle tree
+//! that holds a chain's state, and the rollup pubdata from which anyone rebuilds that state
+//! ([`pubdata`]). `docs/encodings.md` and `docs/state.md` are the normative descriptions; this crate
+//! performs no I/O.
 
 mod batch;
 mod constants;
@@ -14,6 +15,7 @@ mod field;
 mod message;
 mod name;
 mod priority;
+pub mod pubdata;
 mod state;
 
 pub use batch::{BatchHeader, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION};

@@ -1,0 +1,382 @@
+//! Rollup pubdata: the bytes a chain publishes per batch (as calldata or EIP-4844 blobs) from which
+//! anyone can rebuild the chain's full state — every state-tree entry with its real address and slot,
+//! and every deployed bytecode — from the parent chain alone. `docs/encodings.md` ("Rollup pubdata")
+//! is the normative description; this module is its reference implementation.
+//!
+//! A batch publishes the final value of each state entry it changed, once. An entry is a
+//! `(kind, address, slot)` of the state tree (`docs/state.md`). The first publication of an address
+//! gives it the next **account index** and the first publication of an entry gives it the next
+//! **entry index**, counted over the chain's whole history with the genesis state counted as
+//! published ([`PubdataTables::genesis`]). Later writes of a known entry name it by index alone,
+//! and every value is packed as the shortest of its minimal big-endian bytes or a delta from the
+//! previous value. New bytecode is published once, beside the writes.
+//!
+//! ```
+//! use alloy_primitives::{Address, U256};
+//! use fractal_primitives::pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables};
+//!
+//! let alice = Address::with_last_byte(1);
+//! // Publisher and rebuilder start from the same tables (here: an empty genesis).
+//! let mut publisher = PubdataTables::new();
+//! let mut rebuilder = publisher.clone();
+//!
+//! let mut writes = BatchWrites::default();
+//! writes.values.insert(EntryKey::nonce(alice), U256::from(1));
+//! let bytes = pubdata::encode(&mut publisher, &writes, BlockRange::new(1, 3))?;
+//!
+//! let batch = pubdata::decode(&mut rebuilder, &bytes)?;
+//! assert_eq!(batch.writes, writes);
+//! assert_eq!(rebuilder, publisher);
+//! assert_eq!(rebuilder.value(&EntryKey::nonce(alice)), U256::from(1));
+//! # Ok::<(), fractal_primitives::Error>(())
+//! ```
+//!
+//! # Sizes
+//!
+//! Bytes one transaction's writes add to a batch (the batch header, 21 bytes, is paid once per batch),
+//! with gas at 1 gwei and small indices (accounts below 16, entries fewer than 128 apart); each
+//! measured by the test `pubdata::tests::sizes`:
+//!
+//! | transaction | writes | bytes |
+//! |---|---|---|
+//! | ETH transfer, 1 ETH between known accounts | sender nonce (2), sender balance (10), recipient balance (10) | 22 |
+//! | ERC-20 transfer, 250 tokens between known holders | sender and recipient balance slots (11 each), sender nonce (2), sender ETH balance minus the fee (8) | 32 |
+//! | ETH transfer, 1 ETH to a new account | as the first row, the recipient's balance a first write: address (20), account ref (1), header (1), value (8) | 42 |
+//! | first write of a mapping slot (250 tokens to a new holder of a known token) | account ref (1), slot (32), header (1), value (9) | 43 |
+//! | repeated write: a nonce increment | entry index (1), header with the +1 inside (1) | 2 |
+//!
+//! The fee recipient's balance (one write per batch) is not counted. Indices cost one more byte per
+//! write from account 16 and from entry gaps of 128 on (varints).
+
+mod blob;
+mod builder;
+mod codec;
+#[cfg(test)]
+mod tests;
+
+use std::{
+    cmp::Ordering,
+    collections::{BTreeMap, BTreeSet, HashMap},
+    fmt,
+    hash::{Hash, Hasher},
+};
+
+use alloy_primitives::{Address, B256, Bytes, KECCAK256_EMPTY, U256};
+
+pub use blob::{
+    BLOB_DATA_BYTES, BLOB_SIZE, Blob, FIELD_ELEMENTS_PER_BLOB, MAX_BLOB_PAYLOAD, MAX_BLOBS,
+    from_blobs, to_blobs,
+};
+pub use builder::BatchBuilder;
+pub use codec::{decode, encode};
+
+use crate::{Error, Result, StateDiff, StateKind, state_key};
+
+/// Version byte of the pubdata layout (`docs/encodings.md`, "Rollup pubdata").
+pub const PUBDATA_VERSION: u8 = 1;
+
+/// One entry of the state tree: what it holds (`kind`), for which account, and the storage slot
+/// (zero for the account fields: nonce, balance, code hash).
+///
+/// Entries order by `(address, kind, slot)`, the order in which first writes are published and
+/// genesis entries are indexed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryKey {
+    /// The account.
+    pub address: Address,
+    /// What the entry holds.
+    pub kind: StateKind,
+    /// The storage slot for [`StateKind::Storage`]; zero otherwise.
+    pub slot: U256,
+}
+
+impl EntryKey {
+    /// Storage slot `slot` of contract `address`.
+    pub const fn storage(address: Address, slot: U256) -> Self {
+        Self {
+            address,
+            kind: StateKind::Storage,
+            slot,
+        }
+    }
+
+    /// The nonce of `address`.
+    pub const fn nonce(address: Address) -> Self {
+        Self::account_field(address, StateKind::Nonce)
+    }
+
+    /// The balance of `address`.
+    pub const fn balance(address: Address) -> Self {
+        Self::account_field(address, StateKind::Balance)
+    }
+
+    /// The code hash of `address` (zero for an account without code).
+    pub const fn code_hash(address: Address) -> Self {
+        Self::account_field(address, StateKind::CodeHash)
+    }
+
+    const fn account_field(address: Address, kind: StateKind) -> Self {
+        Self {
+            address,
+            kind,
+            slot: U256::ZERO,
+        }
+    }
+
+    /// The entry's key in the state tree: `stateKey(kind, address, slot)` of `docs/state.md`.
+    pub fn state_key(&self) -> U256 {
+        state_key(self.kind, self.address, B256::from(self.slot))
+    }
+
+    fn order_key(&self) -> (Address, u8, U256) {
+        (self.address, self.kind as u8, self.slot)
+    }
+
+    /// Checks that `value` may be written to this entry: account fields have slot zero, a nonce fits
+    /// 64 bits, and the code hash of empty code is written as zero.
+    fn check_value(&self, value: U256) -> Result<()> {
+        let reason = match self.kind {
+            StateKind::Storage => return Ok(()),
+            _ if !self.slot.is_zero() => "account fields have slot 0",
+            StateKind::Nonce if value > U256::from(u64::MAX) => "a nonce fits 64 bits",
+            StateKind::CodeHash if value == U256::from_be_bytes(KECCAK256_EMPTY.0) => {
+                "the code hash of an account without code is 0"
+            }
+            _ => return Ok(()),
+        };
+        Err(Error::PubdataInvalidEntry {
+            entry: *self,
+            value,
+            reason,
+        })
+    }
+}
+
+impl PartialOrd for EntryKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EntryKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+}
+
+impl Hash for EntryKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.order_key().hash(state);
+    }
+}
+
+impl fmt::Display for EntryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            StateKind::Storage => write!(f, "storage slot {:#x} of {}", self.slot, self.address),
+            StateKind::Nonce => write!(f, "nonce of {}", self.address),
+            StateKind::Balance => write!(f, "balance of {}", self.address),
+            StateKind::CodeHash => write!(f, "code hash of {}", self.address),
+        }
+    }
+}
+
+/// The state-tree value of an account's code hash: zero for an account without code (`KECCAK_EMPTY`,
+/// or zero), the hash itself otherwise.
+pub fn code_hash_value(code_hash: B256) -> U256 {
+    if code_hash == KECCAK256_EMPTY {
+        U256::ZERO
+    } else {
+        U256::from_be_bytes(code_hash.0)
+    }
+}
+
+/// The blocks a batch covers, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockRange {
+    /// The batch's first block.
+    pub first: u64,
+    /// The batch's last block.
+    pub last: u64,
+}
+
+impl BlockRange {
+    /// Blocks `first` to `last`, both included.
+    pub const fn new(first: u64, last: u64) -> Self {
+        Self { first, last }
+    }
+}
+
+/// What one batch publishes: the final value of each changed entry, and the bytecode of code hashes
+/// the batch introduces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BatchWrites {
+    /// Final values of the changed entries (each different from the entry's previous value).
+    pub values: BTreeMap<EntryKey, U256>,
+    /// New bytecode by code hash: each published once, when a code-hash write first uses it.
+    pub code: BTreeMap<B256, Bytes>,
+}
+
+impl BatchWrites {
+    /// The writes of the blocks whose state diffs are `diffs`, in block order, on top of the
+    /// state `tables` has seen (see [`BatchBuilder`]).
+    pub fn from_diffs<'a>(
+        tables: &PubdataTables,
+        diffs: impl IntoIterator<Item = &'a StateDiff>,
+    ) -> Self {
+        let mut builder = BatchBuilder::new(tables);
+        for diff in diffs {
+            builder.apply(diff);
+        }
+        builder.finish()
+    }
+
+    /// Whether the batch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.code.is_empty()
+    }
+}
+
+/// A decoded batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodedBatch {
+    /// The blocks it covers.
+    pub blocks: BlockRange,
+    /// Its writes and new code.
+    pub writes: BatchWrites,
+}
+
+/// Everything a publisher or rebuilder remembers between batches: the account and entry index
+/// tables, each entry's current value, the code hashes whose bytecode is known, and the last block
+/// published. Publisher and rebuilder evolve identical tables batch by batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PubdataTables {
+    accounts: Vec<Address>,
+    account_index: HashMap<Address, u64>,
+    entries: Vec<(EntryKey, U256)>,
+    entry_index: BTreeMap<EntryKey, u64>,
+    code: BTreeSet<B256>,
+    last_block: u64,
+}
+
+impl PubdataTables {
+    /// Tables of an empty genesis state: nothing known, block 0 published.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tables seeded with the genesis state (block 0), which counts as published: every non-zero
+    /// entry of `genesis`, sorted by `(address, kind, slot)`, gets the next entry index, and each
+    /// address the next account index at its first entry; every non-zero code hash counts as known
+    /// code.
+    pub fn genesis(genesis: &StateDiff) -> Self {
+        let writes = BatchWrites::from_diffs(&Self::new(), [genesis]);
+        let mut tables = Self::new();
+        let mut accounts: Vec<Address> = writes.values.keys().map(|k| k.address).collect();
+        accounts.dedup();
+        let first: Vec<_> = writes.values.iter().map(|(k, v)| (*k, *v)).collect();
+        let code = first
+            .iter()
+            .filter(|(k, v)| k.kind == StateKind::CodeHash && !v.is_zero())
+            .map(|(_, v)| B256::from(*v));
+        tables.commit(0, &accounts, &first, &[], code);
+        tables
+    }
+
+    /// The last block published (0 for the genesis).
+    pub fn last_block(&self) -> u64 {
+        self.last_block
+    }
+
+    /// Number of accounts indexed so far.
+    pub fn account_count(&self) -> u64 {
+        self.accounts.len() as u64
+    }
+
+    /// Number of entries indexed so far.
+    pub fn entry_count(&self) -> u64 {
+        self.entries.len() as u64
+    }
+
+    /// The address with account index `index`.
+    pub fn account(&self, index: u64) -> Option<Address> {
+        self.accounts.get(usize::try_from(index).ok()?).copied()
+    }
+
+    /// The account index of `address`, once published.
+    pub fn account_index(&self, address: &Address) -> Option<u64> {
+        self.account_index.get(address).copied()
+    }
+
+    /// The entry with entry index `index` and its current value.
+    pub fn entry(&self, index: u64) -> Option<(EntryKey, U256)> {
+        self.entries.get(usize::try_from(index).ok()?).copied()
+    }
+
+    /// The entry index of `key`, once published.
+    pub fn entry_index(&self, key: &EntryKey) -> Option<u64> {
+        self.entry_index.get(key).copied()
+    }
+
+    /// The current value of `key` (zero when never published).
+    pub fn value(&self, key: &EntryKey) -> U256 {
+        self.entry_index(key)
+            .map_or(U256::ZERO, |i| self.entries[i as usize].1)
+    }
+
+    /// Every published entry with its current value, in index order (zero values included: an entry
+    /// keeps its index when cleared).
+    pub fn entries(&self) -> impl Iterator<Item = (EntryKey, U256)> + '_ {
+        self.entries.iter().copied()
+    }
+
+    /// Whether the bytecode of `code_hash` has been published (or was in the genesis).
+    pub fn is_code_known(&self, code_hash: &B256) -> bool {
+        self.code.contains(code_hash)
+    }
+
+    /// The storage slots of `address` ever published, ascending.
+    pub fn storage_slots(&self, address: Address) -> impl Iterator<Item = U256> + '_ {
+        self.entry_index
+            .range(EntryKey::storage(address, U256::ZERO)..=EntryKey::storage(address, U256::MAX))
+            .map(|(k, _)| k.slot)
+    }
+
+    /// Checks that `blocks` starts right after the last published block and is not empty.
+    fn check_range(&self, blocks: BlockRange) -> Result<()> {
+        let expected_first = self.last_block.checked_add(1);
+        if Some(blocks.first) != expected_first || blocks.last < blocks.first {
+            return Err(Error::PubdataBlockRange {
+                first: blocks.first,
+                last: blocks.last,
+                expected_first: expected_first.unwrap_or(u64::MAX),
+            });
+        }
+        Ok(())
+    }
+
+    /// Records a checked batch: new accounts and first writes get the next indices in order.
+    fn commit(
+        &mut self,
+        last_block: u64,
+        new_accounts: &[Address],
+        first: &[(EntryKey, U256)],
+        repeated: &[(u64, U256)],
+        code: impl IntoIterator<Item = B256>,
+    ) {
+        for address in new_accounts {
+            self.account_index
+                .insert(*address, self.accounts.len() as u64);
+            self.accounts.push(*address);
+        }
+        for (key, value) in first {
+            self.entry_index.insert(*key, self.entries.len() as u64);
+            self.entries.push((*key, *value));
+        }
+        for (index, value) in repeated {
+            self.entries[*index as usize].1 = *value;
+        }
+        self.code.extend(code);
+        self.last_block = last_block;
+    }
+}
