@@ -1,0 +1,163 @@
+//! The sequencer without servers: receipts handed out before the seal equal the sealed ones across
+//! pipelined blocks, and a crash before the seal is recovered from the pending-block log.
+
+use std::{
+    path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread::JoinHandle,
+    time::Duration,
+};
+
+use alloy::{
+    consensus::{SignableTransaction, TxEip1559, TxEnvelope},
+    eips::eip2718::Encodable2718,
+    primitives::{Address, B256, TxKind, U256},
+    signers::{SignerSync, local::PrivateKeySigner},
+};
+use fractal_node::{
+    chain::{Chain, ExecutedTx},
+    config::ChainConfig,
+};
+use fractal_storage::{BlockReader, RedbStore, StateReader, StoredReceipt};
+
+const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+fn transfer(key: &PrivateKeySigner, nonce: u64, to: Address, value: u64) -> Vec<u8> {
+    let tx = TxEip1559 {
+        chain_id: 4242,
+        nonce,
+        gas_limit: 21_000,
+        max_fee_per_gas: 2_000_000_000,
+        max_priority_fee_per_gas: 1,
+        to: TxKind::Call(to),
+        value: U256::from(value),
+        ..Default::default()
+    };
+    let signature = key.sign_hash_sync(&tx.signature_hash()).unwrap();
+    TxEnvelope::from(tx.into_signed(signature)).encoded_2718()
+}
+
+fn open(dir: &Path, block_time_ms: u64) -> Arc<Chain<RedbStore>> {
+    let mut config = ChainConfig::dev(dir.to_path_buf());
+    config.block_time_ms = block_time_ms;
+    fractal_node::open_chain(config).unwrap()
+}
+
+fn start(chain: &Arc<Chain<RedbStore>>) -> (Arc<AtomicBool>, JoinHandle<()>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let handle = {
+        let (chain, stop) = (chain.clone(), stop.clone());
+        std::thread::spawn(move || chain.run_sequencer(&stop).unwrap())
+    };
+    (stop, handle)
+}
+
+fn stop(chain: &Chain<RedbStore>, (flag, handle): (Arc<AtomicBool>, JoinHandle<()>)) {
+    flag.store(true, Ordering::Release);
+    chain.wake_sequencer();
+    handle.join().unwrap();
+}
+
+/// Submits and waits for the execution, as the REST API's `wait=true` does.
+fn submit(chain: &Chain<RedbStore>, raw: &[u8]) -> (B256, Arc<ExecutedTx>) {
+    let (hash, watcher) = chain.submit(raw, true).unwrap();
+    let executed = watcher.unwrap().blocking_recv().unwrap().unwrap();
+    (hash, executed)
+}
+
+/// A receipt without its block hash, which only the seal fixes.
+fn sealless(mut receipt: StoredReceipt) -> StoredReceipt {
+    receipt.block_hash = B256::ZERO;
+    receipt
+}
+
+#[test]
+fn receipts_before_the_seal_equal_the_sealed_ones_across_pipelined_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = open(dir.path(), 100);
+    let running = start(&chain);
+    let key: PrivateKeySigner = DEV_KEY.parse().unwrap();
+    let recipients: Vec<Address> = (0xa1..=0xa3u8).map(Address::with_last_byte).collect();
+    let mut answered = Vec::new();
+    for nonce in 0..40u64 {
+        let to = recipients[nonce as usize % recipients.len()];
+        answered.push(submit(&chain, &transfer(&key, nonce, to, 1_000 + nonce)));
+        // Spread the transactions over several blocks, so each block executes on top of one that may
+        // still be being written.
+        std::thread::sleep(Duration::from_millis(8));
+    }
+    stop(&chain, running);
+
+    let store = chain.store();
+    let mut blocks = std::collections::BTreeSet::new();
+    for (hash, executed) in &answered {
+        let sealed = store.receipt(*hash).unwrap().expect("sealed");
+        assert_ne!(sealed.block_hash, B256::ZERO);
+        assert_eq!(sealless(sealed.clone()), executed.receipt, "{hash}");
+        blocks.insert(sealed.block_number);
+    }
+    assert!(
+        blocks.len() >= 2,
+        "the transactions spread over blocks {blocks:?}"
+    );
+    let sender = store.account(key.address(), None).unwrap().unwrap();
+    assert_eq!(sender.nonce, 40);
+    let received: U256 = recipients
+        .iter()
+        .map(|r| store.account(*r, None).unwrap().unwrap().balance)
+        .sum();
+    assert_eq!(
+        received,
+        U256::from((0..40u64).map(|n| 1_000 + n).sum::<u64>())
+    );
+}
+
+#[test]
+fn a_crash_before_the_seal_is_recovered_from_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    // A long block: nothing is sealed while the transactions execute.
+    let chain = open(&live, 60_000);
+    let running = start(&chain);
+    let key: PrivateKeySigner = DEV_KEY.parse().unwrap();
+    let answered: Vec<_> = (0..5u64)
+        .map(|nonce| {
+            submit(
+                &chain,
+                &transfer(&key, nonce, Address::with_last_byte(9), 7),
+            )
+        })
+        .collect();
+    assert!(chain.store().receipt(answered[0].0).unwrap().is_none());
+
+    // The crash: what is on disk now, taken while the node still runs, is all a restart sees.
+    let crashed = dir.path().join("crashed");
+    std::fs::create_dir_all(&crashed).unwrap();
+    for entry in std::fs::read_dir(&live).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), crashed.join(entry.file_name())).unwrap();
+    }
+    stop(&chain, running);
+
+    let restarted = open(&crashed, 60_000);
+    for (hash, executed) in &answered {
+        let sealed = restarted
+            .store()
+            .receipt(*hash)
+            .unwrap()
+            .expect("recovered");
+        assert_eq!(sealless(sealed), executed.receipt, "{hash}");
+    }
+    assert_eq!(
+        restarted
+            .store()
+            .account(key.address(), None)
+            .unwrap()
+            .unwrap()
+            .nonce,
+        5
+    );
+}
