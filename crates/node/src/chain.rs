@@ -59,6 +59,9 @@ pub struct BlockNotification {
     pub block: Arc<StoredBlock>,
     /// Its transactions' hashes and receipts, in order.
     pub receipts: Arc<Vec<(B256, Receipt)>>,
+    /// What it changed: the final values of the accounts and slots it touched (batches are built
+    /// from these).
+    pub diff: Arc<StateDiff>,
 }
 
 /// The chain: a store, a mempool and the rules that turn pending transactions into blocks.
@@ -574,6 +577,7 @@ impl<S: Store + 'static> Chain<S> {
                 receipts,
             } = sealed;
             let hashes: Vec<B256> = receipts.iter().map(|(hash, _)| *hash).collect();
+            let diff = Arc::new(block.diff.clone());
             self.store.append_block(block)?;
             self.pool
                 .lock()
@@ -599,6 +603,7 @@ impl<S: Store + 'static> Chain<S> {
             let _ = self.blocks.send(BlockNotification {
                 block: Arc::new(block),
                 receipts: Arc::new(receipts),
+                diff,
             });
         }
         Ok(())
