@@ -7,6 +7,7 @@ pub mod chain;
 pub mod config;
 mod error;
 pub mod mempool;
+pub mod messages;
 mod node;
 pub mod rest;
 pub mod rpc;

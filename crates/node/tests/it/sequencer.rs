@@ -26,14 +26,26 @@ use fractal_storage::{BlockReader, RedbStore, StateReader, StoredReceipt};
 const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 fn transfer(key: &PrivateKeySigner, nonce: u64, to: Address, value: u64) -> Vec<u8> {
+    call(key, nonce, to, value, Vec::new(), 21_000)
+}
+
+fn call(
+    key: &PrivateKeySigner,
+    nonce: u64,
+    to: Address,
+    value: u64,
+    input: Vec<u8>,
+    gas_limit: u64,
+) -> Vec<u8> {
     let tx = TxEip1559 {
         chain_id: 4242,
         nonce,
-        gas_limit: 21_000,
+        gas_limit,
         max_fee_per_gas: 2_000_000_000,
         max_priority_fee_per_gas: 1,
         to: TxKind::Call(to),
         value: U256::from(value),
+        input: input.into(),
         ..Default::default()
     };
     let signature = key.sign_hash_sync(&tx.signature_hash()).unwrap();
@@ -170,6 +182,62 @@ fn pubdata_of_real_blocks_rebuilds_the_state() {
             "{account}"
         );
     }
+}
+
+alloy::sol! {
+    function sendMessage(uint64 destinationChainId, address recipient, bytes payload) returns (uint64);
+}
+
+/// Messages sent through the genesis outbox come back from the sealed blocks' receipts, in nonce
+/// order, with the chain's id as their source; a reverted send leaves none.
+#[test]
+fn outbox_messages_are_read_from_the_blocks() {
+    use alloy::sol_types::SolCall;
+    use fractal_primitives::{L2_OUTBOX, Message, MessageTree};
+
+    let dir = tempfile::tempdir().unwrap();
+    let chain = open(dir.path(), 100);
+    let mut blocks = chain.subscribe_blocks();
+    let running = start(&chain);
+    let key: PrivateKeySigner = DEV_KEY.parse().unwrap();
+    let payloads: [Vec<u8>; 4] = [vec![1, 2, 3], vec![], vec![7; 1_025], vec![9; 100]];
+    let mut expected = Vec::new();
+    for (nonce, payload) in payloads.iter().enumerate() {
+        let recipient = Address::with_last_byte(0xb0 + nonce as u8);
+        let input = sendMessageCall {
+            destinationChainId: 31_337,
+            recipient,
+            payload: payload.clone().into(),
+        }
+        .abi_encode();
+        let (_, executed) = submit(
+            &chain,
+            &call(&key, nonce as u64, L2_OUTBOX, 0, input, 200_000),
+        );
+        // The 1,025-byte payload is over the outbox's cap: that send reverts and numbers nothing.
+        assert_eq!(executed.receipt.receipt.success, payload.len() <= 1_024);
+        if payload.len() <= 1_024 {
+            expected.push(Message {
+                source_chain_id: 4242,
+                nonce: expected.len() as u64,
+                sender: key.address(),
+                destination_chain_id: 31_337,
+                recipient,
+                payload: payload.clone().into(),
+            });
+        }
+    }
+    stop(&chain, running);
+    let mut receipts = Vec::new();
+    while let Ok(block) = blocks.try_recv() {
+        receipts.extend(block.receipts.iter().map(|(_, r)| r.clone()));
+    }
+    let messages = fractal_node::messages::outbox_messages(4242, &receipts);
+    assert_eq!(messages, expected);
+    assert_eq!(
+        MessageTree::from_messages(&messages).unwrap().root(),
+        MessageTree::from_messages(&expected).unwrap().root()
+    );
 }
 
 #[test]
