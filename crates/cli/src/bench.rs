@@ -566,9 +566,7 @@ async fn latency(
                     Some(rest) => client.submit_wait(rest, raw).await?,
                     None => {
                         let hash = client.send_raw(&rpc, raw).await?;
-                        if client.receipt(&rpc, hash).await?.is_none() {
-                            client.wait_receipt(&rpc, hash, true).await?;
-                        }
+                        client.wait_receipt(&rpc, hash, true).await?;
                     }
                 }
                 latencies.push(scheduled.elapsed());

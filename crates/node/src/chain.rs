@@ -145,7 +145,7 @@ impl Overlay {
 /// What the pending block executes on: the latest stored state, under the overlay of a block still
 /// being written.
 struct PendingSource<'a, S> {
-    store: &'a S,
+    latest: StoreSource<'a, S>,
     overlay: Option<&'a Overlay>,
 }
 
@@ -154,9 +154,7 @@ impl<S: Store> StateSource for PendingSource<'_, S> {
         if let Some(info) = self.overlay.and_then(|o| o.accounts.get(&address)) {
             return Ok(*info);
         }
-        self.store
-            .account(address, None)
-            .map_err(SourceError::backend)
+        self.latest.account(address)
     }
     fn storage(&self, address: Address, slot: U256) -> Result<U256, SourceError> {
         if let Some(overlay) = self.overlay {
@@ -167,22 +165,18 @@ impl<S: Store> StateSource for PendingSource<'_, S> {
                 return Ok(U256::ZERO);
             }
         }
-        self.store
-            .storage(address, slot, None)
-            .map_err(SourceError::backend)
+        self.latest.storage(address, slot)
     }
     fn code_by_hash(&self, code_hash: B256) -> Result<Option<Bytes>, SourceError> {
         if let Some(code) = self.overlay.and_then(|o| o.code.get(&code_hash)) {
             return Ok(Some(code.clone()));
         }
-        self.store
-            .code_by_hash(code_hash)
-            .map_err(SourceError::backend)
+        self.latest.code_by_hash(code_hash)
     }
     fn block_hash(&self, number: u64) -> Result<Option<B256>, SourceError> {
         match self.overlay {
             Some(overlay) if overlay.number == number => Ok(Some(overlay.hash)),
-            _ => self.store.block_hash(number).map_err(SourceError::backend),
+            _ => self.latest.block_hash(number),
         }
     }
 }
@@ -238,12 +232,10 @@ impl<S: Store + 'static> Chain<S> {
     pub fn open(config: ChainConfig, store: Arc<S>) -> Result<Self> {
         config.validate()?;
         if store.latest_block_number()?.is_none() {
-            store.append_block(genesis_block(&config))?;
-            info!(
-                chain_id = config.chain_id,
-                accounts = config.genesis_alloc().len(),
-                "wrote genesis"
-            );
+            let genesis = genesis_block(&config);
+            let accounts = genesis.diff.accounts.len();
+            store.append_block(genesis)?;
+            info!(chain_id = config.chain_id, accounts, "wrote genesis");
         }
         let exec = ExecConfig::new(config.chain_id).with_block_gas_limit(config.block_gas_limit);
         let (blocks, _) = broadcast::channel(1024);
@@ -279,7 +271,10 @@ impl<S: Store + 'static> Chain<S> {
             }
             let env = self.block_env(header.number, header.timestamp);
             let source = PendingSource {
-                store: &*self.store,
+                latest: StoreSource {
+                    store: &*self.store,
+                    at: None,
+                },
                 overlay: None,
             };
             let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
@@ -622,7 +617,10 @@ impl<S: Store + 'static> Chain<S> {
         })?;
         let env = self.block_env(number, timestamp);
         let source = PendingSource {
-            store: &*self.store,
+            latest: StoreSource {
+                store: &*self.store,
+                at: None,
+            },
             overlay: parent.overlay.as_deref(),
         };
         let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
