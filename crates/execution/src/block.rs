@@ -3,19 +3,20 @@
 use std::collections::BTreeMap;
 
 use alloy_consensus::{
-    Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction as _, TxEnvelope,
-    proofs::{calculate_receipt_root, calculate_transaction_root},
-    transaction::Recovered,
+    Eip658Value, Receipt, ReceiptWithBloom, Transaction as _, TxEnvelope,
+    proofs::ordered_trie_root_with_encoder, transaction::Recovered,
 };
+use alloy_eips::eip2718::Encodable2718;
 use alloy_evm::FromRecoveredTx;
-use alloy_primitives::{Address, B256, Bloom, Bytes, Log, logs_bloom};
-use fractal_primitives::{AccountDiff, AccountInfo, StateDiff};
+use alloy_primitives::{Address, B256, Bloom, Bytes, Log, TxKind, logs_bloom, map::AddressMap};
+use alloy_rlp::Encodable;
+use fractal_primitives::{AccountDiff, AccountInfo, PRIORITY_TX_TYPE, PriorityOp, StateDiff};
 use revm::{
-    ExecuteCommitEvm,
+    Database, DatabaseCommit, ExecuteCommitEvm,
     context::TxEnv,
     context_interface::result::{EVMError, ExecutionResult},
     database::{BundleState, states::bundle_state::BundleRetention},
-    state::AccountInfo as RevmAccountInfo,
+    state::{Account, AccountInfo as RevmAccountInfo},
 };
 use tracing::{debug, trace};
 
@@ -28,6 +29,76 @@ use crate::{
 
 /// One transaction, already signature-recovered (recovery happens elsewhere, in parallel).
 pub type RecoveredTx = Recovered<TxEnvelope>;
+
+/// A priority operation from the parent's queue, as a transaction of a child block: its hash is the
+/// queue's `opHash` on this chain (docs/encodings.md, "Priority operations").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityTx {
+    /// The operation, as the parent's queue emitted it.
+    pub op: PriorityOp,
+    /// `op.hash(chain_id)`: the transaction hash on the child.
+    pub hash: B256,
+}
+
+impl PriorityTx {
+    /// The operation as a transaction of chain `chain_id`.
+    pub fn new(op: PriorityOp, chain_id: u64) -> Self {
+        let hash = op.hash(chain_id);
+        Self { op, hash }
+    }
+}
+
+/// A transaction of a block: signed by a user, or a priority operation the chain must execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockTx {
+    /// An ordinary signed transaction.
+    Signed(RecoveredTx),
+    /// A priority operation (type [`PRIORITY_TX_TYPE`]).
+    Priority(PriorityTx),
+}
+
+impl BlockTx {
+    /// The transaction hash.
+    pub fn hash(&self) -> B256 {
+        match self {
+            Self::Signed(tx) => *tx.tx_hash(),
+            Self::Priority(tx) => tx.hash,
+        }
+    }
+
+    /// The EIP-2718 type byte (0 for legacy).
+    pub fn tx_type(&self) -> u8 {
+        match self {
+            Self::Signed(tx) => tx.tx_type() as u8,
+            Self::Priority(_) => PRIORITY_TX_TYPE,
+        }
+    }
+
+    /// The sender: the signer, or the operation's `l2Sender`.
+    pub fn sender(&self) -> Address {
+        match self {
+            Self::Signed(tx) => tx.signer(),
+            Self::Priority(tx) => tx.op.l2Sender,
+        }
+    }
+
+    /// The call target (`None` for a creation).
+    pub fn to(&self) -> Option<Address> {
+        match self {
+            Self::Signed(tx) => tx.to(),
+            Self::Priority(tx) => Some(tx.op.target),
+        }
+    }
+
+    /// The EIP-2718 encoding, as stored in blocks and logs (`0x7f ‖ abi.encode(op)` for a priority
+    /// operation).
+    pub fn encoded_2718(&self) -> Vec<u8> {
+        match self {
+            Self::Signed(tx) => tx.inner().encoded_2718(),
+            Self::Priority(tx) => tx.op.encode_2718(),
+        }
+    }
+}
 
 /// What an included transaction did (the contents of its receipt, plus its return data).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +130,8 @@ pub struct TxOutcome {
 /// The result of executing a block on top of a [`StateSource`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutedBlock {
-    /// The included transactions, in order (the skipped ones removed).
-    pub transactions: Vec<RecoveredTx>,
+    /// The included transactions, in order (the skipped ones removed): priority operations first.
+    pub transactions: Vec<BlockTx>,
     /// One outcome per included transaction, in the same order.
     pub outcomes: Vec<TxOutcome>,
     /// Transactions left out, with the reason, in the order they were met.
@@ -117,7 +188,7 @@ pub struct BlockBuilder<'a, S: StateSource> {
     evm: Evm<'a, S>,
     chain_id: u64,
     env: BlockEnv,
-    transactions: Vec<RecoveredTx>,
+    transactions: Vec<BlockTx>,
     outcomes: Vec<TxOutcome>,
     skipped: Vec<(B256, InvalidTx)>,
     cumulative_gas_used: u64,
@@ -234,8 +305,114 @@ impl<'a, S: StateSource> BlockBuilder<'a, S> {
             effective_gas_price: envelope.effective_gas_price(Some(self.env.base_fee)),
             output,
         });
-        self.transactions.push(tx);
+        self.transactions.push(BlockTx::Signed(tx));
         Ok(Ok(self.outcomes.last().expect("just pushed")))
+    }
+
+    /// Executes a priority operation as a system transaction (docs/encodings.md, "Priority
+    /// operations"): `mint` is credited to `l2Sender`, then the call `l2Sender → target` with
+    /// `l2Value`, `data` and `gasLimit` runs at gas price 0, without checking or consuming the
+    /// sender's nonce. A call that cannot start (say `l2Value` above the balance) or that reverts
+    /// fails alone: the mint stays. The operation is always included; its gas counts against the
+    /// block, so callers check [`gas_left`](Self::gas_left) against `gasLimit` first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPriorityOp`] when the mint does not fit a balance or the gas limit exceeds
+    /// what is left of the block (the block is untouched); otherwise only when the source fails or
+    /// revm fails fatally.
+    pub fn push_priority(&mut self, tx: PriorityTx) -> Result<&TxOutcome> {
+        let block = self.env.number;
+        let op = &tx.op;
+        let gas_limit = u64::try_from(op.gasLimit)
+            .ok()
+            .filter(|gas| *gas <= self.gas_left())
+            .ok_or_else(|| Error::InvalidPriorityOp {
+                index: op.index,
+                reason: format!(
+                    "gas limit {} exceeds the {} gas left in the block",
+                    op.gasLimit,
+                    self.gas_left()
+                ),
+            })?;
+        let sender = op.l2Sender;
+        let fatal_db = |error| fatal(EVMError::Database(error), block, Some(tx.hash));
+
+        // The mint, committed on its own so that a failing call keeps it.
+        let db = &mut self.evm.ctx.journaled_state.database;
+        let before = db.basic(sender).map_err(fatal_db)?.unwrap_or_default();
+        let nonce = before.nonce;
+        if !op.mint.is_zero() {
+            let mut info = before;
+            info.balance =
+                info.balance
+                    .checked_add(op.mint)
+                    .ok_or_else(|| Error::InvalidPriorityOp {
+                        index: op.index,
+                        reason: "mint overflows the sender's balance".into(),
+                    })?;
+            commit_account(db, sender, info);
+        }
+
+        let tx_env = TxEnv {
+            tx_type: 0,
+            caller: sender,
+            gas_limit,
+            gas_price: 0,
+            kind: TxKind::Call(op.target),
+            value: op.l2Value,
+            data: op.data.clone(),
+            nonce,
+            chain_id: None,
+            ..Default::default()
+        };
+        // Free, unsigned and nonce-less: for this transaction only.
+        let saved = (self.evm.ctx.cfg.clone(), self.evm.ctx.block.basefee);
+        self.evm.ctx.cfg.disable_nonce_check = true;
+        self.evm.ctx.cfg.disable_base_fee = true;
+        self.evm.ctx.cfg.disable_eip3607 = true;
+        self.evm.ctx.block.basefee = 0;
+        let result = self.evm.transact_commit(tx_env);
+        (self.evm.ctx.cfg, self.evm.ctx.block.basefee) = saved;
+        let (success, gas_used, logs, output) = match result {
+            Ok(result) => {
+                let gas_used = result.tx_gas_used();
+                match result {
+                    ExecutionResult::Success { logs, output, .. } => {
+                        (true, gas_used, logs, output.into_data())
+                    }
+                    ExecutionResult::Revert { logs, output, .. } => (false, gas_used, logs, output),
+                    ExecutionResult::Halt { logs, .. } => (false, gas_used, logs, Bytes::new()),
+                }
+            }
+            Err(EVMError::Transaction(reason)) => {
+                debug!(block, index = op.index, %reason, "priority call cannot start; the mint stays");
+                (false, 0, Vec::new(), Bytes::new())
+            }
+            Err(error) => return Err(fatal(error, block, Some(tx.hash))),
+        };
+        // The call consumed no nonce: put it back.
+        let db = &mut self.evm.ctx.journaled_state.database;
+        let after = db.basic(sender).map_err(fatal_db)?.unwrap_or_default();
+        if after.nonce != nonce {
+            commit_account(db, sender, RevmAccountInfo { nonce, ..after });
+        }
+
+        self.cumulative_gas_used += gas_used;
+        self.outcomes.push(TxOutcome {
+            tx_hash: tx.hash,
+            sender,
+            success,
+            gas_used,
+            cumulative_gas_used: self.cumulative_gas_used,
+            logs_bloom: logs_bloom(&logs),
+            logs,
+            contract_address: None,
+            effective_gas_price: 0,
+            output,
+        });
+        self.transactions.push(BlockTx::Priority(tx));
+        Ok(self.outcomes.last().expect("just pushed"))
     }
 
     /// Closes the block: the net state diff, the roots and the bloom.
@@ -254,7 +431,9 @@ impl<'a, S: StateSource> BlockBuilder<'a, S> {
         let diff = diff_from_bundle(db.take_bundle());
 
         let (receipts_root, logs_bloom) = receipts_root(&transactions, &mut outcomes);
-        let transactions_root = calculate_transaction_root(&transactions);
+        let transactions_root = ordered_trie_root_with_encoder(&transactions, |tx, buf| {
+            buf.extend_from_slice(&tx.encoded_2718());
+        });
         debug!(
             block = env.number,
             included = outcomes.len(),
@@ -290,9 +469,9 @@ fn precheck(tx: &TxEnvelope, available: u64) -> Option<InvalidTx> {
 
 /// The receipts root and the block bloom. Moves each outcome's logs into its receipt envelope
 /// and back, so no log is copied.
-fn receipts_root(transactions: &[RecoveredTx], outcomes: &mut [TxOutcome]) -> (B256, Bloom) {
+fn receipts_root(transactions: &[BlockTx], outcomes: &mut [TxOutcome]) -> (B256, Bloom) {
     let mut block_bloom = Bloom::ZERO;
-    let receipts: Vec<ReceiptEnvelope> = transactions
+    let receipts: Vec<(u8, ReceiptWithBloom)> = transactions
         .iter()
         .zip(outcomes.iter_mut())
         .map(|(tx, outcome)| {
@@ -302,17 +481,30 @@ fn receipts_root(transactions: &[RecoveredTx], outcomes: &mut [TxOutcome]) -> (B
                 cumulative_gas_used: outcome.cumulative_gas_used,
                 logs: std::mem::take(&mut outcome.logs),
             };
-            ReceiptEnvelope::from_typed(
+            (
                 tx.tx_type(),
                 ReceiptWithBloom::new(receipt, outcome.logs_bloom),
             )
         })
         .collect();
-    let root = calculate_receipt_root(&receipts);
-    for (outcome, receipt) in outcomes.iter_mut().zip(receipts) {
-        outcome.logs = receipt.into_logs();
+    // EIP-2718 receipts: the type byte (none for legacy), then the RLP of the receipt with its bloom.
+    let root = ordered_trie_root_with_encoder(&receipts, |(ty, receipt), buf| {
+        if *ty != 0 {
+            buf.push(*ty);
+        }
+        receipt.encode(buf);
+    });
+    for (outcome, (_, receipt)) in outcomes.iter_mut().zip(receipts) {
+        outcome.logs = receipt.receipt.logs;
     }
     (root, block_bloom)
+}
+
+/// Writes `info` as `address`'s account between transactions (the bundle records it like any change).
+fn commit_account<DB: DatabaseCommit>(db: &mut DB, address: Address, info: RevmAccountInfo) {
+    let mut changes = AddressMap::default();
+    changes.insert(address, Account::from(info).with_touched_mark());
+    db.commit(changes);
 }
 
 fn to_info(info: &RevmAccountInfo) -> AccountInfo {

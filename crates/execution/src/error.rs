@@ -51,6 +51,14 @@ pub enum Error {
         #[source]
         source: SourceError,
     },
+    /// A priority operation cannot be placed in the block at all (its call failing is not this).
+    #[error("priority operation {index} cannot be executed: {reason}")]
+    InvalidPriorityOp {
+        /// Its queue index.
+        index: u64,
+        /// Why.
+        reason: String,
+    },
     /// The block environment is unusable (for example its gas limit exceeds the chain's).
     #[error("invalid environment for block {block}: {reason}")]
     InvalidBlockEnv {

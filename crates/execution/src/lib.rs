@@ -20,7 +20,9 @@ mod evm;
 mod invalid;
 mod source;
 
-pub use block::{BlockBuilder, ExecutedBlock, RecoveredTx, TxOutcome, execute_block};
+pub use block::{
+    BlockBuilder, BlockTx, ExecutedBlock, PriorityTx, RecoveredTx, TxOutcome, execute_block,
+};
 pub use call::{CallOutcome, CallRequest, call, estimate_gas};
 pub(crate) use config::SPEC;
 pub use config::{BlockEnv, ChainConfig, DEFAULT_BLOCK_GAS_LIMIT, TX_GAS_LIMIT_CAP};

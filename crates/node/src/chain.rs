@@ -2,7 +2,7 @@
 //! and notifications of new blocks.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, VecDeque},
     sync::{
         Arc, Condvar, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -14,16 +14,16 @@ use alloy_consensus::{
     EMPTY_OMMER_ROOT_HASH, Header, Transaction as _, TxEnvelope,
     transaction::{Recovered, SignerRecoverable},
 };
-use alloy_eips::eip2718::{Decodable2718, Encodable2718};
+use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{
-    Address, B256, Bytes, U256, keccak256,
+    Address, B64, B256, Bytes, U256, keccak256,
     map::{AddressMap, AddressSet, B256Map, HashMap},
 };
 use fractal_execution::{
     BlockBuilder, BlockEnv, CallOutcome, CallRequest, ChainConfig as ExecConfig, ExecutedBlock,
-    InvalidTx, SourceError, StateSource, TxOutcome,
+    InvalidTx, PriorityTx, SourceError, StateSource, TxOutcome,
 };
-use fractal_primitives::{AccountDiff, AccountInfo, StateDiff};
+use fractal_primitives::{AccountDiff, AccountInfo, PRIORITY_TX_TYPE, PriorityOp, StateDiff};
 use fractal_storage::{NewBlock, NewTransaction, Receipt, Store, StoredBlock, StoredReceipt};
 use tokio::sync::{broadcast, oneshot};
 use tracing::{debug, info, warn};
@@ -80,6 +80,26 @@ pub struct Chain<S> {
     watchers: Mutex<B256Map<Vec<oneshot::Sender<Execution>>>>,
     /// Receipts of the pending block's transactions, until the block is sealed.
     executed: Mutex<B256Map<Arc<ExecutedTx>>>,
+    /// Priority operations read from the parent's queue, waiting for a block.
+    priority: Mutex<PriorityInbox>,
+}
+
+/// Most priority operations one block executes.
+const MAX_PRIORITY_PER_BLOCK: usize = 256;
+
+/// The parent's priority operations that the chain knows of but has not executed yet.
+#[derive(Debug, Default)]
+struct PriorityInbox {
+    /// In queue order, the first one being the next to execute.
+    queued: VecDeque<PriorityOp>,
+    /// The index of the next operation to accept: executed ones plus queued ones.
+    next: u64,
+}
+
+/// The number of priority operations executed up to and including a block: kept in its header's
+/// `nonce` field (docs/node.md, "Priority operations").
+pub fn priority_count_of(header: &Header) -> u64 {
+    u64::from_be_bytes(header.nonce.0)
 }
 
 impl<S> std::fmt::Debug for Chain<S> {
@@ -95,6 +115,8 @@ struct Parent {
     number: u64,
     hash: B256,
     timestamp: u64,
+    /// Priority operations executed up to and including it.
+    priority_count: u64,
     /// Its changes, while the writer may not have stored them yet.
     overlay: Option<Arc<Overlay>>,
 }
@@ -251,8 +273,11 @@ impl<S: Store + 'static> Chain<S> {
             work: (Mutex::new(false), Condvar::new()),
             watchers: Mutex::new(B256Map::default()),
             executed: Mutex::new(B256Map::default()),
+            priority: Mutex::new(PriorityInbox::default()),
         };
         chain.recover([even_pending, odd_pending])?;
+        let executed = priority_count_of(&chain.latest_block()?.header);
+        chain.priority.lock().expect("priority lock").next = executed;
         Ok(chain)
     }
 
@@ -278,14 +303,22 @@ impl<S: Store + 'static> Chain<S> {
                 overlay: None,
             };
             let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
+            let mut priority = 0;
             for raw in &log.transactions {
+                if raw.first() == Some(&PRIORITY_TX_TYPE) {
+                    let op = PriorityOp::decode_2718(raw)?;
+                    builder.push_priority(PriorityTx::new(op, self.config.chain_id))?;
+                    priority += 1;
+                    continue;
+                }
                 let tx = recover(decode_raw(raw)?)?;
                 if let Err(reason) = builder.push(tx)? {
                     warn!(block = header.number, %reason, "a logged transaction no longer runs");
                 }
             }
             let executed = builder.finish();
-            let (block, _) = self.seal(latest.hash, &env, executed);
+            let count = priority_count_of(&latest.header) + priority;
+            let (block, _) = self.seal(latest.hash, &env, count, executed);
             self.store.append_block(block)?;
             info!(
                 block = header.number,
@@ -326,6 +359,81 @@ impl<S: Store + 'static> Chain<S> {
     /// The constant base fee.
     pub fn base_fee(&self) -> u64 {
         self.config.base_fee
+    }
+
+    /// The state diff of stored block `number`, computed again by executing its transactions on the
+    /// state before it (which must still be in the store's history); checked against the block's
+    /// receipts root.
+    pub fn replay_diff(&self, number: u64) -> Result<StateDiff> {
+        if number == 0 {
+            return Ok(genesis_block(&self.config).diff);
+        }
+        let block = self
+            .store
+            .block_by_number(number)?
+            .ok_or(Error::UnknownBlock(number))?;
+        let env = self.block_env(number, block.header.timestamp);
+        let source = StoreSource {
+            store: &*self.store,
+            at: Some(number - 1),
+        };
+        let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
+        for hash in &block.tx_hashes {
+            let stored = self.store.transaction(*hash)?.ok_or_else(|| {
+                Error::Decode(format!("transaction {hash} of block {number} is missing"))
+            })?;
+            if stored.raw.first() == Some(&PRIORITY_TX_TYPE) {
+                let op = PriorityOp::decode_2718(&stored.raw)?;
+                builder.push_priority(PriorityTx::new(op, self.config.chain_id))?;
+            } else if let Err(reason) = builder.push(recover(decode_raw(&stored.raw)?)?)? {
+                return Err(Error::Decode(format!(
+                    "transaction {hash} of block {number} no longer runs: {reason}"
+                )));
+            }
+        }
+        let executed = builder.finish();
+        if executed.receipts_root != block.header.receipts_root {
+            return Err(Error::Decode(format!(
+                "executing block {number} again gives receipts root {}, the block has {}",
+                executed.receipts_root, block.header.receipts_root
+            )));
+        }
+        Ok(executed.diff)
+    }
+
+    /// The index of the next priority operation the chain expects from its parent's queue: every one
+    /// before it is executed or waiting for the next block.
+    pub fn next_priority_index(&self) -> u64 {
+        self.priority.lock().expect("priority lock").next
+    }
+
+    /// Hands priority operations read from the parent's queue to the sequencer, which executes them
+    /// at the start of its next blocks, in queue order. Operations already known are ignored; one
+    /// that would leave a gap is refused, and so are the ones after it (nothing is ever skipped).
+    /// Returns how many were accepted.
+    pub fn enqueue_priority(&self, ops: impl IntoIterator<Item = PriorityOp>) -> Result<usize> {
+        let mut accepted = 0;
+        {
+            let mut inbox = self.priority.lock().expect("priority lock");
+            for op in ops {
+                if op.index < inbox.next {
+                    continue;
+                }
+                if op.index > inbox.next {
+                    return Err(Error::PriorityGap {
+                        expected: inbox.next,
+                        got: op.index,
+                    });
+                }
+                inbox.next += 1;
+                inbox.queued.push_back(op);
+                accepted += 1;
+            }
+        }
+        if accepted > 0 {
+            self.notify_work();
+        }
+        Ok(accepted)
     }
 
     /// Decodes, recovers and admits a raw transaction into the mempool; returns its hash.
@@ -527,6 +635,7 @@ impl<S: Store + 'static> Chain<S> {
                     number: latest.header.number,
                     hash: latest.hash,
                     timestamp: latest.header.timestamp,
+                    priority_count: priority_count_of(&latest.header),
                     overlay: None,
                 };
                 while !stop.load(Ordering::Acquire) {
@@ -535,6 +644,7 @@ impl<S: Store + 'static> Chain<S> {
                         number: sealed.number,
                         hash: sealed.block.hash,
                         timestamp: sealed.block.header.timestamp,
+                        priority_count: priority_count_of(&sealed.block.header),
                         overlay: Some(Arc::new(Overlay::of(
                             sealed.number,
                             sealed.block.hash,
@@ -626,6 +736,7 @@ impl<S: Store + 'static> Chain<S> {
         let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
         let deadline = Instant::now() + self.config.block_time();
         let mut logs = 0u64;
+        let priority = self.execute_priority(&mut builder, wal, &mut logs)?;
         loop {
             let candidates = {
                 let pool = self.pool.lock().expect("mempool lock");
@@ -645,12 +756,91 @@ impl<S: Store + 'static> Chain<S> {
         }
         drop(wals);
         let executed = builder.finish();
-        let (block, receipts) = self.seal(parent.hash, &env, executed);
+        let (block, receipts) = self.seal(
+            parent.hash,
+            &env,
+            parent.priority_count + priority,
+            executed,
+        );
         Ok(SealedBlock {
             number,
             block,
             receipts,
         })
+    }
+
+    /// Executes the waiting priority operations that fit, first in the pending block, and logs them.
+    /// Returns how many ran.
+    fn execute_priority(
+        &self,
+        builder: &mut BlockBuilder<'_, PendingSource<'_, S>>,
+        wal: &mut Wal,
+        logs: &mut u64,
+    ) -> Result<u64> {
+        let ops: Vec<PriorityOp> = {
+            let inbox = self.priority.lock().expect("priority lock");
+            let mut gas = builder.gas_left();
+            inbox
+                .queued
+                .iter()
+                .take(MAX_PRIORITY_PER_BLOCK)
+                .take_while(|op| {
+                    let needed = u64::try_from(op.gasLimit).unwrap_or(u64::MAX);
+                    let fits = needed <= gas;
+                    gas = gas.saturating_sub(needed);
+                    fits
+                })
+                .cloned()
+                .collect()
+        };
+        if ops.is_empty() {
+            return Ok(0);
+        }
+        let env = *builder.env();
+        let mut raws = Vec::with_capacity(ops.len());
+        let mut executed = Vec::with_capacity(ops.len());
+        for op in ops {
+            let index = builder.len() as u64;
+            let raw = op.encode_2718();
+            let tx = PriorityTx::new(op, self.config.chain_id);
+            let outcome = builder.push_priority(tx.clone())?;
+            let receipt = StoredReceipt {
+                tx_hash: tx.hash,
+                block_number: env.number,
+                block_hash: B256::ZERO,
+                index,
+                first_log_index: *logs,
+                receipt: receipt_of(PRIORITY_TX_TYPE, Some(tx.op.target), outcome),
+            };
+            *logs += receipt.receipt.logs.len() as u64;
+            info!(
+                block = env.number,
+                index = tx.op.index,
+                hash = %tx.hash,
+                success = receipt.receipt.success,
+                "executed priority operation"
+            );
+            raws.push(raw);
+            executed.push((
+                tx.hash,
+                Arc::new(ExecutedTx {
+                    receipt,
+                    timestamp: env.timestamp,
+                }),
+            ));
+        }
+        wal.append(raws.iter().map(Vec::as_slice))?;
+        let count = executed.len();
+        self.priority
+            .lock()
+            .expect("priority lock")
+            .queued
+            .drain(..count);
+        self.executed
+            .lock()
+            .expect("executed lock")
+            .extend(executed);
+        Ok(count as u64)
     }
 
     /// Executes `candidates` in order in the pending block, logs the included ones durably, then tells
@@ -675,7 +865,7 @@ impl<S: Store + 'static> Chain<S> {
                         block_hash: B256::ZERO,
                         index,
                         first_log_index: *logs,
-                        receipt: receipt_of(&pooled.tx, outcome),
+                        receipt: receipt_of(pooled.tx.tx_type() as u8, pooled.tx.to(), outcome),
                     };
                     *logs += receipt.receipt.logs.len() as u64;
                     included.push((pooled, receipt));
@@ -729,10 +919,13 @@ impl<S: Store + 'static> Chain<S> {
         Ok(())
     }
 
+    /// Seals an executed block; `priority_count` is the number of priority operations executed up
+    /// to and including it.
     fn seal(
         &self,
         parent_hash: B256,
         env: &BlockEnv,
+        priority_count: u64,
         executed: ExecutedBlock,
     ) -> (NewBlock, Vec<(B256, Receipt)>) {
         let header = Header {
@@ -749,19 +942,19 @@ impl<S: Store + 'static> Chain<S> {
             gas_used: executed.gas_used,
             timestamp: env.timestamp,
             mix_hash: env.prevrandao,
+            nonce: B64::from(priority_count),
             base_fee_per_gas: Some(env.base_fee),
             ..Default::default()
         };
         let mut transactions = Vec::with_capacity(executed.transactions.len());
         let mut receipts = Vec::with_capacity(executed.transactions.len());
         for (tx, outcome) in executed.transactions.iter().zip(&executed.outcomes) {
-            let raw = Bytes::from(tx.encoded_2718());
             transactions.push(NewTransaction {
                 hash: outcome.tx_hash,
-                raw,
+                raw: Bytes::from(tx.encoded_2718()),
                 sender: outcome.sender,
             });
-            receipts.push((outcome.tx_hash, receipt_of(tx, outcome)));
+            receipts.push((outcome.tx_hash, receipt_of(tx.tx_type(), tx.to(), outcome)));
         }
         let block = NewBlock::new(
             header,
@@ -773,16 +966,16 @@ impl<S: Store + 'static> Chain<S> {
     }
 }
 
-/// The receipt of an included transaction.
-fn receipt_of(tx: &Recovered<TxEnvelope>, outcome: &TxOutcome) -> Receipt {
+/// The receipt of an included transaction of type `tx_type` calling `to`.
+fn receipt_of(tx_type: u8, to: Option<Address>, outcome: &TxOutcome) -> Receipt {
     Receipt {
-        tx_type: tx.tx_type() as u8,
+        tx_type,
         success: outcome.success,
         cumulative_gas_used: outcome.cumulative_gas_used,
         gas_used: outcome.gas_used,
         effective_gas_price: outcome.effective_gas_price,
         from: outcome.sender,
-        to: tx.to(),
+        to,
         contract_address: outcome.contract_address,
         logs: outcome.logs.clone(),
         logs_bloom: outcome.logs_bloom,

@@ -49,14 +49,76 @@ pub const L2_OUTBOX_CODE: &str = include_str!("../genesis/L2Outbox.hex");
 /// Runtime code of the bridge system contract (`contracts/src/l2/L2Bridge.sol`).
 pub const L2_BRIDGE_CODE: &str = include_str!("../genesis/L2Bridge.hex");
 
-/// The parent chain a chain settles on, as its genesis needs it.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+/// The parent chain a chain settles on: what its genesis needs (chain id, vault) and, to execute the
+/// parent's priority operations, where to read its queue.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ParentConfig {
     /// The parent's chain id.
     pub chain_id: u64,
     /// The parent's `BridgeVault`.
     pub vault: Address,
+    /// The parent's JSON-RPC URL (HTTP); without it the chain executes no priority operations.
+    #[serde(default)]
+    pub rpc: Option<String>,
+    /// The chain's `PriorityQueue` on the parent (required with `rpc`).
+    #[serde(default)]
+    pub priority_queue: Option<Address>,
+    /// Parent blocks a request must be buried under before the chain executes it (0: at once).
+    #[serde(default = "default_confirmations")]
+    pub confirmations: u64,
+    /// The parent block to start reading the queue from (the chain's registration block).
+    #[serde(default)]
+    pub from_block: u64,
+    /// How often to poll the parent, in milliseconds.
+    #[serde(default = "default_poll_ms")]
+    pub poll_ms: u64,
+}
+
+fn default_confirmations() -> u64 {
+    1
+}
+
+fn default_poll_ms() -> u64 {
+    500
+}
+
+/// When the node closes a batch (`[batch]` in `chain.toml`; used when the chain has a parent). A batch
+/// closes after the block that reaches any limit, and only once it holds a transaction.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct BatchConfig {
+    /// Most blocks in a batch.
+    #[serde(default = "default_batch_blocks")]
+    pub max_blocks: u64,
+    /// Most time between a batch's first block and its sealing, in milliseconds.
+    #[serde(default = "default_batch_age_ms")]
+    pub max_age_ms: u64,
+    /// Pubdata size (an upper estimate) at which a batch closes, in bytes.
+    #[serde(default = "default_batch_bytes")]
+    pub max_pubdata_bytes: usize,
+}
+
+impl Default for BatchConfig {
+    fn default() -> Self {
+        Self {
+            max_blocks: default_batch_blocks(),
+            max_age_ms: default_batch_age_ms(),
+            max_pubdata_bytes: default_batch_bytes(),
+        }
+    }
+}
+
+fn default_batch_blocks() -> u64 {
+    100
+}
+
+fn default_batch_age_ms() -> u64 {
+    10_000
+}
+
+fn default_batch_bytes() -> usize {
+    100_000
 }
 
 /// A chain's configuration (the `chain.toml` format).
@@ -87,6 +149,9 @@ pub struct ChainConfig {
     /// The parent chain (none: a standalone chain, whose bridge refuses deposits and withdrawals).
     #[serde(default)]
     pub parent: Option<ParentConfig>,
+    /// Batch sealing.
+    #[serde(default)]
+    pub batch: BatchConfig,
     /// Genesis accounts (the system contracts are added to them: see [`ChainConfig::genesis_alloc`]).
     #[serde(default)]
     pub genesis: BTreeMap<Address, GenesisAccount>,
@@ -122,6 +187,7 @@ impl ChainConfig {
             rpc_addr: default_rpc_addr(),
             rest_addr: default_rest_addr(),
             parent: None,
+            batch: BatchConfig::default(),
             genesis: DEV_ACCOUNTS
                 .iter()
                 .map(|a| {
@@ -179,6 +245,25 @@ impl ChainConfig {
             if parent.vault == Address::ZERO {
                 return Err(Error::Config("parent vault is the zero address".into()));
             }
+            if parent.rpc.is_some() && parent.priority_queue.is_none() {
+                return Err(Error::Config(
+                    "parent rpc is set but priority_queue is not: the node cannot read its queue"
+                        .into(),
+                ));
+            }
+            if !(10..=60_000).contains(&parent.poll_ms) {
+                return Err(Error::Config(format!(
+                    "parent poll_ms {} is outside 10..=60000",
+                    parent.poll_ms
+                )));
+            }
+        }
+        let batch = &self.batch;
+        if batch.max_blocks == 0 || batch.max_age_ms == 0 || batch.max_pubdata_bytes < 1_000 {
+            return Err(Error::Config(format!(
+                "batch limits must be positive (max_blocks {}, max_age_ms {}) and max_pubdata_bytes at least 1000 ({})",
+                batch.max_blocks, batch.max_age_ms, batch.max_pubdata_bytes
+            )));
         }
         if self.block_gas_limit < 21_000 {
             return Err(Error::Config(format!(

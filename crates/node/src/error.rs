@@ -21,6 +21,25 @@ pub enum Error {
     /// The pending block's write-ahead log failed.
     #[error("write-ahead log: {0}")]
     Wal(String),
+    /// A priority operation arrived out of queue order.
+    #[error(
+        "priority operation {got} would leave a gap: the chain expects operation {expected} next"
+    )]
+    PriorityGap {
+        /// The index the chain expects.
+        expected: u64,
+        /// The index that arrived.
+        got: u64,
+    },
+    /// The shared encodings refused a value (a malformed priority transaction in a log, say).
+    #[error(transparent)]
+    Encoding(#[from] fractal_primitives::Error),
+    /// The parent chain could not be read.
+    #[error("parent chain: {0}")]
+    Parent(String),
+    /// Sealing or serving a batch failed.
+    #[error("batch: {0}")]
+    Batch(String),
     /// The chain configuration is invalid.
     #[error("invalid chain configuration: {0}")]
     Config(String),

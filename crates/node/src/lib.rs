@@ -3,12 +3,14 @@
 //! wallets, `cast`, `forge` and alloy talk to. Execution lives in `fractal-execution` and persistence in
 //! `fractal-storage`; this crate only wires them.
 
+pub mod batches;
 pub mod chain;
 pub mod config;
 mod error;
 pub mod mempool;
 pub mod messages;
 mod node;
+pub mod parent;
 pub mod rest;
 pub mod rpc;
 pub mod wal;

@@ -12,7 +12,13 @@ use std::{
 use fractal_storage::{HistoryConfig, RedbStore};
 use tracing::{error, info};
 
-use crate::{Result, chain::Chain, config::ChainConfig, rpc};
+use crate::{
+    Result,
+    batches::{Batcher, Batches},
+    chain::Chain,
+    config::ChainConfig,
+    parent, rpc,
+};
 
 /// A started node.
 #[derive(Debug)]
@@ -23,6 +29,8 @@ pub struct RunningNode {
     pub rpc_addr: SocketAddr,
     /// Where the sequencer's REST API listens.
     pub rest_addr: SocketAddr,
+    /// The sealed batches (when the chain has a parent).
+    pub batches: Option<Arc<Batches>>,
 }
 
 /// Opens the chain's store under `config.data_dir` (creating it and the genesis when new).
@@ -47,7 +55,13 @@ pub async fn run(
     let block_time = config.block_time();
     let rpc_addr = config.rpc_addr;
     let chain = open_chain(config)?;
-    let (server, bound) = rpc::serve(chain.clone(), rpc_addr)
+    let batches = match chain.config().parent {
+        Some(_) => Some(Arc::new(Batches::open(
+            chain.config().data_dir.join("batches"),
+        )?)),
+        None => None,
+    };
+    let (server, bound) = rpc::serve(chain.clone(), batches.clone(), rpc_addr)
         .await
         .map_err(|e| crate::Error::Config(format!("cannot listen on {rpc_addr}: {e}")))?;
     let rest_addr = chain.config().rest_addr;
@@ -58,6 +72,7 @@ pub async fn run(
         chain: chain.clone(),
         rpc_addr: bound,
         rest_addr: rest_bound,
+        batches: batches.clone(),
     };
     info!(chain_id = chain.config().chain_id, name = %chain.config().name, rpc = %bound, rest = %rest_bound, block_time_ms = block_time.as_millis() as u64, "node started");
     ready(&node);
@@ -72,14 +87,59 @@ pub async fn run(
             .map_err(|e| crate::Error::Config(format!("cannot start the sequencer thread: {e}")))?
     };
 
+    let batcher = match &batches {
+        Some(batches) => {
+            let batcher = Batcher::new(chain.clone(), batches.clone())?;
+            let stop = stop.clone();
+            Some(
+                std::thread::Builder::new()
+                    .name("batcher".into())
+                    .spawn(move || {
+                        let result = batcher.run(&stop);
+                        if let Err(e) = &result {
+                            error!(error = %e, "the batcher stopped: no more batches are sealed");
+                        }
+                        result
+                    })
+                    .map_err(|e| {
+                        crate::Error::Config(format!("cannot start the batcher thread: {e}"))
+                    })?,
+            )
+        }
+        None => None,
+    };
+    let (stop_follower, follower_stopped) = tokio::sync::oneshot::channel::<()>();
+    let follower = chain.config().parent.clone().map(|parent_config| {
+        let chain = chain.clone();
+        tokio::spawn(async move {
+            let stopped = async {
+                let _ = follower_stopped.await;
+            };
+            if let Err(e) = parent::follow(chain, parent_config, stopped).await {
+                error!(error = %e, "stopped following the parent's priority queue");
+            }
+        })
+    });
+
     shutdown.await;
     info!("shutting down");
+    let _ = stop_follower.send(());
+    if let Some(follower) = follower {
+        let _ = follower.await;
+    }
     stop.store(true, Ordering::Release);
     chain.wake_sequencer();
     match tokio::task::spawn_blocking(move || sequencer.join()).await {
         Ok(Ok(Ok(()))) => {}
         Ok(Ok(Err(e))) => error!(error = %e, "the sequencer failed"),
         Ok(Err(_)) | Err(_) => error!("the sequencer panicked"),
+    }
+    if let Some(batcher) = batcher {
+        match tokio::task::spawn_blocking(move || batcher.join()).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(_))) => {}
+            Ok(Err(_)) | Err(_) => error!("the batcher panicked"),
+        }
     }
     rest_task.abort();
     server.stop().ok();

@@ -6,6 +6,7 @@ use std::{net::SocketAddr, sync::Arc};
 use alloy_consensus::{
     ReceiptEnvelope, ReceiptWithBloom, TxEnvelope, TxType, transaction::Recovered,
 };
+use alloy_consensus_any::AnyReceiptEnvelope;
 use alloy_eips::{BlockId, BlockNumberOrTag, eip2718::Decodable2718};
 use alloy_primitives::{Address, B256, Bytes, U64, U256};
 use alloy_rpc_types_eth::{
@@ -14,6 +15,7 @@ use alloy_rpc_types_eth::{
     TransactionRequest,
 };
 use fractal_execution::CallRequest;
+use fractal_primitives::{MessageProof, PRIORITY_TX_TYPE, PriorityOp, SealedBatch};
 use fractal_storage::{LogQuery, Store, StoredBlock, StoredLog, StoredReceipt, StoredTransaction};
 use jsonrpsee::{
     PendingSubscriptionSink, SubscriptionMessage,
@@ -22,10 +24,11 @@ use jsonrpsee::{
     server::{Server, ServerConfig, ServerHandle},
     types::{ErrorObject, ErrorObjectOwned},
 };
+use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 use tracing::debug;
 
-use crate::{Error, chain::Chain};
+use crate::{Error, batches::Batches, chain::Chain};
 
 /// Largest request body accepted (bytes): a little over the largest transaction.
 pub const MAX_REQUEST_BODY: u32 = 512 * 1024;
@@ -90,19 +93,23 @@ pub trait EthApi {
     fn send_raw_transaction(&self, raw: Bytes) -> RpcResult<B256>;
     /// `eth_getTransactionByHash`.
     #[method(name = "eth_getTransactionByHash")]
-    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTransaction>>;
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTx>>;
     /// `eth_getTransactionReceipt`.
     #[method(name = "eth_getTransactionReceipt")]
-    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>>;
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<RpcReceipt>>;
     /// `eth_getBlockByNumber`.
     #[method(name = "eth_getBlockByNumber")]
-    fn block_by_number(&self, block: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>>;
+    fn block_by_number(
+        &self,
+        block: BlockNumberOrTag,
+        full: bool,
+    ) -> RpcResult<Option<Block<RpcTx>>>;
     /// `eth_getBlockByHash`.
     #[method(name = "eth_getBlockByHash")]
-    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>>;
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block<RpcTx>>>;
     /// `eth_getBlockReceipts`.
     #[method(name = "eth_getBlockReceipts")]
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>>;
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>>;
     /// `eth_getLogs`.
     #[method(name = "eth_getLogs")]
     fn logs(&self, filter: Filter) -> RpcResult<Vec<RpcLog>>;
@@ -124,9 +131,81 @@ impl<S> EthRpc<S> {
     }
 }
 
+/// Fractal's own methods: the batches the node seals, the proofs of the messages they hold, and the
+/// chain's priority-queue progress (docs/node.md, "JSON-RPC").
+#[rpc(server)]
+pub trait FractalApi {
+    /// `fractal_latestBatch`: the number of the last sealed batch (0: none yet).
+    #[method(name = "fractal_latestBatch")]
+    fn latest_batch(&self) -> RpcResult<U64>;
+    /// `fractal_batchByNumber`: a sealed batch (header, blocks, pubdata, messages), or null.
+    #[method(name = "fractal_batchByNumber")]
+    fn batch_by_number(&self, number: U64) -> RpcResult<Option<SealedBatch>>;
+    /// `fractal_messageProof`: where message `nonce` of this chain's outbox sits in the sealed
+    /// batches, with its Merkle proof, or null while no sealed batch holds it.
+    #[method(name = "fractal_messageProof")]
+    fn message_proof(&self, nonce: U64) -> RpcResult<Option<MessageProof>>;
+    /// `fractal_genesisStateRoot`: the state root of the chain's genesis (batch 0 on the parent).
+    #[method(name = "fractal_genesisStateRoot")]
+    fn genesis_state_root(&self) -> RpcResult<B256>;
+    /// `fractal_nextPriorityIndex`: the index of the next priority operation the chain expects from
+    /// its parent's queue (all before it are executed or about to be).
+    #[method(name = "fractal_nextPriorityIndex")]
+    fn next_priority_index(&self) -> RpcResult<U64>;
+}
+
+/// The server side of [`FractalApiServer`].
+#[derive(Debug)]
+pub struct FractalRpc<S> {
+    chain: Arc<Chain<S>>,
+    batches: Option<Arc<Batches>>,
+}
+
+impl<S> FractalRpc<S> {
+    /// Serves `chain` and, when it seals batches, `batches`.
+    pub fn new(chain: Arc<Chain<S>>, batches: Option<Arc<Batches>>) -> Self {
+        Self { chain, batches }
+    }
+
+    fn batches(&self) -> RpcResult<&Batches> {
+        self.batches.as_deref().ok_or_else(|| {
+            ErrorObject::owned(
+                SERVER_ERROR,
+                "this chain seals no batches: it has no [parent] in its configuration",
+                None::<()>,
+            )
+        })
+    }
+}
+
+impl<S: Store + 'static> FractalApiServer for FractalRpc<S> {
+    fn latest_batch(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.batches()?.latest()))
+    }
+
+    fn batch_by_number(&self, number: U64) -> RpcResult<Option<SealedBatch>> {
+        self.batches()?.get(number.to()).map_err(rpc_error)
+    }
+
+    fn message_proof(&self, nonce: U64) -> RpcResult<Option<MessageProof>> {
+        self.batches()?.message_proof(nonce.to()).map_err(rpc_error)
+    }
+
+    fn genesis_state_root(&self) -> RpcResult<B256> {
+        crate::batches::genesis_state_root(&crate::chain::genesis_block(self.chain.config()).diff)
+            .map_err(rpc_error)
+    }
+
+    fn next_priority_index(&self) -> RpcResult<U64> {
+        Ok(U64::from(self.chain.next_priority_index()))
+    }
+}
+
 /// Starts the JSON-RPC server on `addr` (HTTP and WebSocket), returning its handle and bound address.
+/// `batches`, when the chain seals batches, backs the `fractal_*` batch methods.
 pub async fn serve<S: Store + 'static>(
     chain: Arc<Chain<S>>,
+    batches: Option<Arc<Batches>>,
     addr: SocketAddr,
 ) -> std::io::Result<(ServerHandle, SocketAddr)> {
     let config = ServerConfig::builder()
@@ -135,7 +214,11 @@ pub async fn serve<S: Store + 'static>(
         .build();
     let server = Server::builder().set_config(config).build(addr).await?;
     let local = server.local_addr()?;
-    let handle = server.start(EthRpc::new(chain).into_rpc());
+    let mut methods = EthRpc::new(chain.clone()).into_rpc();
+    methods
+        .merge(FractalRpc::new(chain, batches).into_rpc())
+        .expect("the eth_ and fractal_ namespaces are disjoint");
+    let handle = server.start(methods);
     Ok((handle, local))
 }
 
@@ -192,22 +275,114 @@ fn decode_tx(stored: &StoredTransaction) -> RpcResult<Recovered<TxEnvelope>> {
     Ok(Recovered::new_unchecked(envelope, stored.sender))
 }
 
+/// A transaction as served: Ethereum's types as Ethereum serves them; a priority operation (type
+/// `0x7f`) with its own fields.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum RpcTx {
+    /// A signed transaction.
+    Signed(Box<RpcTransaction>),
+    /// A priority operation from the parent's queue.
+    Priority(Box<PriorityRpcTx>),
+}
+
+/// A priority operation as a transaction object (docs/node.md, "Priority operations").
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriorityRpcTx {
+    /// `0x7f`.
+    #[serde(rename = "type")]
+    pub tx_type: U64,
+    /// The queue's `opHash`.
+    pub hash: B256,
+    /// The child-chain sender (`l2Sender`).
+    pub from: Address,
+    /// The call's target.
+    pub to: Address,
+    /// Wei credited to `from` before the call.
+    pub mint: U256,
+    /// Wei the call transfers.
+    pub value: U256,
+    /// The call's gas limit.
+    pub gas: U256,
+    /// Always 0: the parent paid.
+    pub gas_price: U256,
+    /// Calldata.
+    pub input: Bytes,
+    /// Always 0: priority operations use no nonce.
+    pub nonce: U64,
+    /// This chain's id.
+    pub chain_id: U64,
+    /// The operation's index in the parent's queue.
+    pub queue_index: U64,
+    /// Parent-chain address refunded if the chain freezes before the operation runs.
+    pub refund_recipient: Address,
+    /// The operation's deadline on the parent (unix seconds).
+    pub deadline: U64,
+    /// The block that holds it.
+    pub block_hash: B256,
+    /// Its number.
+    pub block_number: U64,
+    /// Position in the block.
+    pub transaction_index: U64,
+}
+
+/// A receipt as served: Ethereum's types as Ethereum serves them; a priority operation's with type
+/// `0x7f`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum RpcReceipt {
+    /// The receipt of a signed transaction.
+    Signed(Box<TransactionReceipt>),
+    /// The receipt of a priority operation.
+    Priority(Box<TransactionReceipt<AnyReceiptEnvelope<RpcLog>>>),
+}
+
 fn rpc_transaction(
     stored: &StoredTransaction,
+    chain_id: u64,
     base_fee: u64,
     timestamp: u64,
-) -> RpcResult<RpcTransaction> {
+) -> RpcResult<RpcTx> {
     use alloy_consensus::Transaction as _;
+    if stored.raw.first() == Some(&PRIORITY_TX_TYPE) {
+        let op = PriorityOp::decode_2718(&stored.raw).map_err(|e| {
+            ErrorObject::owned(
+                INTERNAL,
+                format!("stored transaction {} is corrupt: {e}", stored.hash),
+                None::<()>,
+            )
+        })?;
+        return Ok(RpcTx::Priority(Box::new(PriorityRpcTx {
+            tx_type: U64::from(PRIORITY_TX_TYPE),
+            hash: stored.hash,
+            from: op.l2Sender,
+            to: op.target,
+            mint: op.mint,
+            value: op.l2Value,
+            gas: op.gasLimit,
+            gas_price: U256::ZERO,
+            input: op.data,
+            nonce: U64::ZERO,
+            chain_id: U64::from(chain_id),
+            queue_index: U64::from(op.index),
+            refund_recipient: op.refundRecipient,
+            deadline: U64::from(op.deadline),
+            block_hash: stored.block_hash,
+            block_number: U64::from(stored.block_number),
+            transaction_index: U64::from(stored.index),
+        })));
+    }
     let inner = decode_tx(stored)?;
     let effective = inner.effective_gas_price(Some(base_fee));
-    Ok(RpcTransaction {
+    Ok(RpcTx::Signed(Box::new(RpcTransaction {
         inner,
         block_hash: Some(stored.block_hash),
         block_number: Some(stored.block_number),
         transaction_index: Some(stored.index),
         effective_gas_price: Some(effective),
         block_timestamp: Some(timestamp),
-    })
+    })))
 }
 
 fn rpc_logs(stored: &StoredReceipt, timestamp: u64) -> Vec<RpcLog> {
@@ -229,7 +404,7 @@ fn rpc_logs(stored: &StoredReceipt, timestamp: u64) -> Vec<RpcLog> {
         .collect()
 }
 
-fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> TransactionReceipt {
+fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> RpcReceipt {
     let r = &stored.receipt;
     let consensus = alloy_consensus::Receipt {
         status: alloy_consensus::Eip658Value::Eip658(r.success),
@@ -240,14 +415,7 @@ fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> TransactionReceipt {
         receipt: consensus,
         logs_bloom: r.logs_bloom,
     };
-    let inner = match TxType::try_from(r.tx_type).unwrap_or(TxType::Eip1559) {
-        TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
-        TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
-        TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
-        TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
-        TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
-    };
-    TransactionReceipt {
+    let receipt = |inner| TransactionReceipt {
         inner,
         transaction_hash: stored.tx_hash,
         transaction_index: Some(stored.index),
@@ -260,7 +428,49 @@ fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> TransactionReceipt {
         from: r.from,
         to: r.to,
         contract_address: r.contract_address,
+    };
+    if r.tx_type == PRIORITY_TX_TYPE {
+        let inner = AnyReceiptEnvelope {
+            inner: with_bloom,
+            r#type: PRIORITY_TX_TYPE,
+        };
+        let TransactionReceipt {
+            transaction_hash,
+            transaction_index,
+            block_hash,
+            block_number,
+            gas_used,
+            effective_gas_price,
+            blob_gas_used,
+            blob_gas_price,
+            from,
+            to,
+            contract_address,
+            ..
+        } = receipt(ReceiptEnvelope::Legacy(ReceiptWithBloom::default()));
+        return RpcReceipt::Priority(Box::new(TransactionReceipt {
+            inner,
+            transaction_hash,
+            transaction_index,
+            block_hash,
+            block_number,
+            gas_used,
+            effective_gas_price,
+            blob_gas_used,
+            blob_gas_price,
+            from,
+            to,
+            contract_address,
+        }));
     }
+    let inner = match TxType::try_from(r.tx_type).unwrap_or(TxType::Eip1559) {
+        TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
+        TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
+        TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
+        TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
+    };
+    RpcReceipt::Signed(Box::new(receipt(inner)))
 }
 
 /// A stored receipt as the JSON-RPC `eth_getTransactionReceipt` object (shared with the REST API).
@@ -311,7 +521,7 @@ impl<S: Store + 'static> EthRpc<S> {
         })
     }
 
-    fn full_block(&self, block: &StoredBlock, full: bool) -> RpcResult<Block> {
+    fn full_block(&self, block: &StoredBlock, full: bool) -> RpcResult<Block<RpcTx>> {
         let transactions = if full {
             let mut txs = Vec::with_capacity(block.tx_hashes.len());
             for hash in &block.tx_hashes {
@@ -320,6 +530,7 @@ impl<S: Store + 'static> EthRpc<S> {
                 })?;
                 txs.push(rpc_transaction(
                     &stored,
+                    self.chain.config().chain_id,
                     self.chain.base_fee(),
                     block.header.timestamp,
                 )?);
@@ -478,27 +689,32 @@ impl<S: Store + 'static> EthApiServer for EthRpc<S> {
         Ok(hash)
     }
 
-    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTransaction>> {
+    fn transaction_by_hash(&self, hash: B256) -> RpcResult<Option<RpcTx>> {
         if let Some(stored) = storage(self.chain.store().transaction(hash))? {
             let ts = self.timestamp_of(stored.block_number)?;
-            return Ok(Some(rpc_transaction(&stored, self.chain.base_fee(), ts)?));
+            return Ok(Some(rpc_transaction(
+                &stored,
+                self.chain.config().chain_id,
+                self.chain.base_fee(),
+                ts,
+            )?));
         }
         let Some((raw, sender)) = self.chain.pending_transaction(&hash) else {
             return Ok(None);
         };
         let envelope = TxEnvelope::decode_2718(&mut raw.as_ref())
             .map_err(|e| invalid_params(e.to_string()))?;
-        Ok(Some(RpcTransaction {
+        Ok(Some(RpcTx::Signed(Box::new(RpcTransaction {
             inner: Recovered::new_unchecked(envelope, sender),
             block_hash: None,
             block_number: None,
             transaction_index: None,
             effective_gas_price: None,
             block_timestamp: None,
-        }))
+        }))))
     }
 
-    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<TransactionReceipt>> {
+    fn transaction_receipt(&self, hash: B256) -> RpcResult<Option<RpcReceipt>> {
         let Some(stored) = storage(self.chain.store().receipt(hash))? else {
             return Ok(None);
         };
@@ -506,7 +722,11 @@ impl<S: Store + 'static> EthApiServer for EthRpc<S> {
         Ok(Some(rpc_receipt(&stored, ts)))
     }
 
-    fn block_by_number(&self, block: BlockNumberOrTag, full: bool) -> RpcResult<Option<Block>> {
+    fn block_by_number(
+        &self,
+        block: BlockNumberOrTag,
+        full: bool,
+    ) -> RpcResult<Option<Block<RpcTx>>> {
         let Some(number) = self.block_number_of(block)? else {
             return Ok(None);
         };
@@ -516,14 +736,14 @@ impl<S: Store + 'static> EthApiServer for EthRpc<S> {
         }
     }
 
-    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block>> {
+    fn block_by_hash(&self, hash: B256, full: bool) -> RpcResult<Option<Block<RpcTx>>> {
         match storage(self.chain.store().block_by_hash(hash))? {
             Some(b) => Ok(Some(self.full_block(&b, full)?)),
             None => Ok(None),
         }
     }
 
-    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<TransactionReceipt>>> {
+    fn block_receipts(&self, block: BlockId) -> RpcResult<Option<Vec<RpcReceipt>>> {
         let number = match block {
             BlockId::Hash(h) => {
                 match storage(self.chain.store().block_number_by_hash(h.block_hash))? {

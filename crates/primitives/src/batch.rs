@@ -1,7 +1,8 @@
-use alloy_primitives::{B256, U256, keccak256};
+use alloy_primitives::{B256, Bytes, U256, keccak256};
 use alloy_sol_types::SolValue;
+use serde::{Deserialize, Serialize};
 
-use crate::{FIELD_MODULUS, Result, field::FieldElement};
+use crate::{FIELD_MODULUS, Message, Result, field::FieldElement};
 
 /// Version tag of the public-input layout (`docs/encodings.md`, "Public input").
 pub const PUBLIC_INPUT_VERSION: u64 = 1;
@@ -12,7 +13,7 @@ pub const PUBLIC_INPUT_COUNT: usize = 13;
 mod sol {
     alloy_sol_types::sol! {
         /// A batch header as committed to `Settlement` (field for field the Solidity `BatchHeader`).
-        #[derive(Debug, Default, PartialEq, Eq)]
+        #[derive(Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         struct BatchHeader {
             uint64 batchNumber;
             uint64 timestamp;
@@ -30,6 +31,38 @@ mod sol {
 
 pub use sol::BatchHeader;
 
+/// A batch as the node seals it and serves it (`fractal_batchByNumber`), and as the publisher posts it
+/// to the parent: the header, the blocks it covers, its rollup pubdata and its messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedBatch {
+    /// The header the publisher commits (field names as in Solidity).
+    pub header: BatchHeader,
+    /// First block of the batch.
+    pub first_block: u64,
+    /// Last block of the batch (its timestamp is the header's).
+    pub last_block: u64,
+    /// The rollup pubdata (`docs/encodings.md`, "Rollup pubdata"): with the calldata DA policy, the
+    /// commit's `daInput`, and `header.pubdataCommitment == keccak256(pubdata)`.
+    pub pubdata: Bytes,
+    /// The messages the chain sent in the batch, in outbox order: the leaves of `header.messageRoot`.
+    pub messages: Vec<Message>,
+}
+
+/// Where a message sits in the batches of its source chain, with its Merkle proof: what a withdrawal's
+/// finalization (or a relayer) submits on the destination (`fractal_messageProof`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageProof {
+    /// The sealed batch whose message root holds the message.
+    pub batch_number: u64,
+    /// The message's leaf index in that batch's message tree.
+    pub leaf_index: u64,
+    /// The message.
+    pub message: Message,
+    /// The siblings from the leaf up, `MESSAGE_TREE_DEPTH` of them.
+    pub siblings: Vec<U256>,
+}
 impl BatchHeader {
     /// The genesis header (batch 0) of a chain: zero but for the state root and the timestamp.
     pub fn genesis(state_root: B256, timestamp: u64) -> Self {

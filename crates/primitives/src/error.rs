@@ -41,6 +41,9 @@ pub enum Error {
     /// A key is not present in the sparse Merkle tree.
     #[error("state key {0:#x} is not in the tree")]
     MissingKey(U256),
+    /// Bytes that should be a priority transaction (`0x7f ‖ abi.encode(op)`) are not one.
+    #[error("invalid priority transaction: {0}")]
+    InvalidPriorityTx(String),
     /// A deployment file could not be parsed or is inconsistent.
     #[error("invalid deployment file: {0}")]
     InvalidDeployment(String),

@@ -18,7 +18,7 @@ mod priority;
 pub mod pubdata;
 mod state;
 
-pub use batch::{BatchHeader, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION};
+pub use batch::{BatchHeader, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch};
 pub use constants::*;
 pub use deployment::{ChainDeployment, Deployment, VerifierKind};
 pub use diff::{AccountDiff, AccountInfo, StateDiff};
@@ -26,5 +26,5 @@ pub use error::{Error, Result};
 pub use field::{FIELD_MODULUS, FieldElement, poseidon};
 pub use message::{Message, MessageTree, payload_hash};
 pub use name::{ChainName, InteropAddress};
-pub use priority::{PriorityOp, apply_alias, rolling_hash, undo_alias};
+pub use priority::{PRIORITY_TX_TYPE, PriorityOp, apply_alias, rolling_hash, undo_alias};
 pub use state::{SparseMerkleTree, StateKind, balance_key, state_key, state_leaf, word_hash};

@@ -3,7 +3,8 @@ use alloy_primitives::{Address, Bytes, U256, keccak256};
 use crate::{Error, MESSAGE_TREE_DEPTH, Result, field::hash2, poseidon};
 
 /// A cross-chain message as it leaves the outbox of its source chain (the Solidity `Hashing.Message`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Message {
     /// The chain that sent it.
     pub source_chain_id: u64,

@@ -1,7 +1,11 @@
 use alloy_primitives::{Address, B256, U160, keccak256};
 use alloy_sol_types::SolValue;
 
-use crate::ALIAS_OFFSET;
+use crate::{ALIAS_OFFSET, Error, Result};
+
+/// EIP-2718 type byte of a priority transaction in a child chain's blocks: `0x7f ‖ abi.encode(op)`
+/// (docs/encodings.md, "Priority operations"). Its transaction hash is the queue's `opHash`.
+pub const PRIORITY_TX_TYPE: u8 = 0x7f;
 
 #[allow(missing_docs)]
 mod sol {
@@ -45,6 +49,34 @@ impl PriorityOp {
     }
 }
 
+impl PriorityOp {
+    /// The operation as a transaction of a child block: [`PRIORITY_TX_TYPE`] followed by the ABI
+    /// encoding of the operation (as a single tuple).
+    pub fn encode_2718(&self) -> Vec<u8> {
+        let mut out = vec![PRIORITY_TX_TYPE];
+        out.extend_from_slice(&self.abi_encode());
+        out
+    }
+
+    /// Decodes [`encode_2718`](Self::encode_2718)'s output; the encoding must be canonical.
+    pub fn decode_2718(raw: &[u8]) -> Result<Self> {
+        let Some((&ty, body)) = raw.split_first() else {
+            return Err(Error::InvalidPriorityTx("empty".into()));
+        };
+        if ty != PRIORITY_TX_TYPE {
+            return Err(Error::InvalidPriorityTx(format!(
+                "type {ty:#04x}, expected {PRIORITY_TX_TYPE:#04x}"
+            )));
+        }
+        let op =
+            Self::abi_decode_validate(body).map_err(|e| Error::InvalidPriorityTx(e.to_string()))?;
+        if op.abi_encode() != body {
+            return Err(Error::InvalidPriorityTx("non-canonical encoding".into()));
+        }
+        Ok(op)
+    }
+}
+
 /// The queue's rolling hash after appending an operation: keccak256(previous ‖ opHash).
 pub fn rolling_hash(previous: B256, op_hash: B256) -> B256 {
     keccak256((previous, op_hash).abi_encode_params())
@@ -67,6 +99,30 @@ mod tests {
     use super::*;
     use alloy_primitives::address;
     use proptest::prelude::*;
+
+    #[test]
+    fn priority_transactions_round_trip_and_refuse_other_bytes() {
+        let op = PriorityOp {
+            index: 3,
+            l2Sender: address!("0x00000000000000000000000000000000000000aa"),
+            target: address!("0x00000000000000000000000000000000000000bb"),
+            mint: alloy_primitives::U256::from(10),
+            l2Value: alloy_primitives::U256::from(10),
+            gasLimit: alloy_primitives::U256::from(100_000),
+            refundRecipient: address!("0x00000000000000000000000000000000000000cc"),
+            deadline: 99,
+            data: vec![1, 2, 3].into(),
+        };
+        let raw = op.encode_2718();
+        assert_eq!(raw[0], PRIORITY_TX_TYPE);
+        assert_eq!(PriorityOp::decode_2718(&raw).unwrap(), op);
+        assert!(PriorityOp::decode_2718(&[]).is_err());
+        assert!(PriorityOp::decode_2718(&raw[1..]).is_err());
+        assert!(PriorityOp::decode_2718(&raw[..raw.len() - 1]).is_err());
+        let mut longer = raw;
+        longer.extend_from_slice(&[0; 32]);
+        assert!(PriorityOp::decode_2718(&longer).is_err());
+    }
 
     #[test]
     fn alias_wraps_around() {

@@ -3,4 +3,5 @@
 mod block;
 mod call;
 mod common;
+mod priority;
 mod validate;

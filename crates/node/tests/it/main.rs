@@ -2,4 +2,5 @@
 //! alloy over HTTP and WebSocket, and the sequencer on its own (receipts before the seal, recovery).
 
 mod alloy_client;
+mod batches;
 mod sequencer;
