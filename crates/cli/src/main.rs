@@ -3,7 +3,9 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod publisher;
 mod vectors;
+mod withdraw;
 
 use std::path::PathBuf;
 
@@ -57,6 +59,14 @@ enum Command {
         /// Overrides the block time, in milliseconds.
         #[arg(long)]
         block_time_ms: Option<u64>,
+    },
+    /// Posts the chain's sealed batches to its parent chain: commit, prove, execute
+    /// (docs/publisher.md). Runs until SIGINT or SIGTERM.
+    Publisher(publisher::PublisherArgs),
+    /// Withdrawals from a chain to its parent.
+    Withdraw {
+        #[command(subcommand)]
+        what: withdraw::WithdrawCommand,
     },
     /// Benchmarks; results are written under `bench/`.
     Bench {
@@ -201,6 +211,8 @@ fn main() -> Result<()> {
         } => {
             run_node(dev, config, (rpc_addr, rest_addr), data_dir, block_time_ms)?;
         }
+        Command::Publisher(args) => publisher::run(args, shutdown_signal())?,
+        Command::Withdraw { what } => withdraw::run(what)?,
         Command::Bench {
             what: BenchCommand::Node(settings),
         } => {
