@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod devnet;
 mod publisher;
 mod vectors;
 mod withdraw;
@@ -72,6 +73,16 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+    /// The whole stack on this machine: anvil as L1, the suite deployed with `forge script`, a chain
+    /// registered with its genesis state root, its node and publisher, and a deposit for each dev
+    /// account. Ctrl-C stops everything.
+    Devnet(devnet::DevnetArgs),
+    /// Prints the genesis state root of a chain (what its parent registers as batch 0).
+    Genesis {
+        /// The chain's configuration file (`chain.toml`).
+        #[arg(long)]
+        config: PathBuf,
     },
     /// Parses an interoperable address such as `0x…@reddit.base`.
     Address {
@@ -221,6 +232,22 @@ fn main() -> Result<()> {
                 .build()?;
             let report = runtime.block_on(bench::run(settings))?;
             println!("{report}");
+        }
+        Command::Devnet(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(devnet::run(args, shutdown_signal()))?;
+        }
+        Command::Genesis { config } => {
+            let text = std::fs::read_to_string(&config)
+                .wrap_err_with(|| format!("reading {}", config.display()))?;
+            let chain = fractal_node::config::ChainConfig::from_toml(&text)
+                .wrap_err_with(|| format!("in {}", config.display()))?;
+            let root = fractal_node::batches::genesis_state_root(
+                &fractal_node::chain::genesis_block(&chain).diff,
+            )?;
+            println!("{root}");
         }
         Command::Address { address } => {
             let a: InteropAddress = address.parse()?;
