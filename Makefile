@@ -7,10 +7,15 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node deploy-local pr clean
+.PHONY: help devnet bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+devnet: bootstrap ## The whole stack: anvil (L1), the suite, a chain with its node and publisher, deposits; Ctrl-C stops it
+	$(ENV) forge build -q
+	cargo build -q -p fractal-cli
+	$(ENV) target/debug/fractal devnet
 
 bootstrap: ## Install the pinned toolchain (npm: Foundry, solc-js, circom2, circomlib, snarkjs)
 	@tools/bootstrap
@@ -28,11 +33,12 @@ test-rust: ## Rust unit and integration tests, and the shared-vector drift check
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test
 
-test-e2e: bootstrap ## End to end: the suite on anvil (deploy, register, deposit) and on `fractal node --dev`
+test-e2e: bootstrap ## End to end: the suite on anvil, `fractal node --dev`, and the rollup loop through `fractal devnet`
 	cargo build -q -p fractal-cli
 	$(ENV) forge build -q
 	bash tests/e2e/deploy_local.sh
 	bash tests/e2e/node.sh
+	bash tests/e2e/rollup.sh
 	@echo "# the node benchmark runs end to end (a small workload; figures come from make bench-node)"
 	$(ENV) target/debug/fractal bench node --senders 10 --txs 200 --latency-txs 100 --rate 100 --repeats 1 --out .devnet/bench-smoke/node > /dev/null
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# End to end on anvil, through `fractal devnet`: the suite deployed and the chain registered with its
+# genesis state root; a deposit made with `cast` on L1 reaches the chain; transfers on the chain; a
+# withdrawal through the bridge; its batch committed, proven (development verifier) and executed on L1
+# by the publisher; the withdrawal finalized with `fractal withdraw finalize`; every balance exact.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+source tools/env.sh
+fractal="${FRACTAL_BIN:-target/debug/fractal}"
+l1_port="${E2E_L1_PORT:-18745}"; l2_port=$((l1_port + 1)); rest_port=$((l1_port + 2))
+dir="$root/.devnet/e2e-rollup-$$"
+l1="http://127.0.0.1:$l1_port"; l2="http://127.0.0.1:$l2_port"
+passed=0; failed=0
+check() { # check <description> <command...>
+  local what="$1"; shift
+  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok   - $what"; else failed=$((failed + 1)); echo "FAIL - $what"; fi
+}
+eventually() { # eventually <seconds> <command...>: retries until it succeeds
+  local until=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do (( SECONDS < until )) || return 1; sleep 0.2; done
+}
+devnet_pid=""
+cleanup() {
+  [[ -n "$devnet_pid" ]] && kill -INT "$devnet_pid" 2>/dev/null && wait "$devnet_pid" 2>/dev/null
+  rm -rf "$dir" "$dir.log"
+}
+trap cleanup EXIT
+
+mkdir -p "$root/.devnet"
+"$fractal" devnet --dir "$dir" --l1-port "$l1_port" --l2-port "$l2_port" --rest-port "$rest_port" \
+  --block-time-ms 200 --batch-blocks 5 --deposit-ether 100 > "$dir.log" 2>&1 &
+devnet_pid=$!
+for _ in $(seq 1 600); do
+  [[ -f "$dir/devnet.json" ]] && break
+  kill -0 "$devnet_pid" 2>/dev/null || break
+  sleep 0.2
+done
+if [[ ! -f "$dir/devnet.json" ]]; then
+  cat "$dir.log"; echo "0 passed, 1 failed (the devnet did not come up)"; exit 1
+fi
+field() { node -e "console.log(require('$dir/devnet.json').$1)"; }
+vault="$(field contracts.bridgeVault)"; settlement="$(field contracts.settlement)"
+chain_file="$(field chain.deployment)"; suite_file="$(field l1.suite)"
+bridge=0x0000000000000000000000000000000000010003
+ether=1000000000000000000
+# anvil's dev accounts 1, 2 and 3 (public keys for local use only).
+k1=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d; a1=0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+k2=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a
+k3=0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6
+fresh=0x00000000000000000000000000000000000f4e51   # no balance anywhere
+other=0x00000000000000000000000000000000000f4e52
+l1dest=0x00000000000000000000000000000000000f4e53
+balance() { cast balance "$1" --rpc-url "$2"; }
+vault_balance() { cast call "$vault" 'chainBalance(uint256,address)(uint256)' 4242 0x0000000000000000000000000000000000000000 --rpc-url "$l1" | cut -d' ' -f1; }
+
+check "the devnet's deposits reached the chain: dev account 1 holds exactly 100 ETH there" \
+  test "$(balance $a1 "$l2")" = "$((100))000000000000000000"
+check "the vault holds the ten deposits" test "$(vault_balance)" = "1000$(printf '%018d' 0)"
+
+# A deposit made with cast on L1 shows up on the chain, exactly.
+cast send "$vault" 'depositEth(uint256,address)' 4242 "$fresh" --value 3ether --rpc-url "$l1" --private-key "$k2" > /dev/null
+has_balance() { test "$(balance "$1" "$2")" = "$3"; }
+check "a cast deposit of 3 ETH shows up on the chain" eventually 30 has_balance "$fresh" "$l2" "3$(printf '%018d' 0)"
+has_priority_tx() { # a block among the first 60 holds a type-0x7f transaction, served with its receipt
+  local n
+  for n in $(seq 1 60); do
+    if cast rpc eth_getBlockByNumber "$(cast to-hex "$n")" true --rpc-url "$l2" | grep -q '"type":"0x7f"'; then
+      cast rpc eth_getBlockReceipts "$(cast to-hex "$n")" --rpc-url "$l2" | grep -q '"type":"0x7f"'
+      return
+    fi
+  done
+  return 1
+}
+check "the chain serves deposits as priority transactions (type 0x7f) with receipts" has_priority_tx
+
+# Transfers on the chain.
+cast send "$other" --value 1ether --rpc-url "$l2" --private-key "$k1" > /dev/null
+check "a transfer on the chain moves exactly 1 ETH" test "$(balance $other "$l2")" = "$ether"
+
+# A withdrawal: 0.25 ETH from dev account 1 on the chain to a fresh address on L1.
+out="$(cast send "$bridge" 'withdraw(address)' "$l1dest" --value 0.25ether --rpc-url "$l2" --private-key "$k1" --json)"
+tx="$(node -e "console.log(JSON.parse(process.argv[1]).transactionHash)" "$out")"
+check "the withdrawal succeeds on the chain" node -e "process.exit(JSON.parse(process.argv[1]).status === '0x1' ? 0 : 1)" "$out"
+check "the chain's bridge locks the 0.25 ETH" test "$(balance $bridge "$l2")" = "250000000000000000"
+check "finalizing before the batch is executed is refused clearly" \
+  bash -c "'$fractal' withdraw finalize --l1-rpc '$l1' --l2-rpc '$l2' --chain-file '$chain_file' --suite-file '$suite_file' --private-key '$k3' --tx '$tx' 2>&1 | grep -qi 'not\\|wait'"
+check "the withdrawal is finalized on L1 once its batch is executed" \
+  timeout 120 "$fractal" withdraw finalize --l1-rpc "$l1" --l2-rpc "$l2" --chain-file "$chain_file" --suite-file "$suite_file" \
+  --private-key "$k3" --tx "$tx" --wait
+check "the L1 recipient received exactly 0.25 ETH" test "$(balance $l1dest "$l1")" = "250000000000000000"
+check "the vault holds exactly the deposits minus the withdrawal" test "$(vault_balance)" = "1002750000000000000000"
+executed="$(cast call "$settlement" 'totalBatchesExecuted()(uint64)' --rpc-url "$l1")"
+check "batches were committed, proven and executed on L1" test "$executed" -ge 1
+l1_root="$(cast call "$settlement" 'stateRoot(uint64)(bytes32)' "$executed" --rpc-url "$l1")"
+node_root="$(cast rpc fractal_batchByNumber "$(cast to-hex "$executed")" --rpc-url "$l2" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).header.newStateRoot))")"
+check "L1's state root of the last executed batch is the node's" test "$l1_root" = "$node_root"
+check "finalizing twice is refused and pays nothing more" \
+  bash -c "! '$fractal' withdraw finalize --l1-rpc '$l1' --l2-rpc '$l2' --chain-file '$chain_file' --suite-file '$suite_file' --private-key '$k3' --tx '$tx' && test \"\$(cast balance $l1dest --rpc-url '$l1')\" = 250000000000000000"
+check "a transaction that withdrew nothing is refused" \
+  bash -c "! '$fractal' withdraw finalize --l1-rpc '$l1' --l2-rpc '$l2' --chain-file '$chain_file' --suite-file '$suite_file' --private-key '$k3' --tx 0x$(printf '%064d' 1)"
+
+# Ctrl-C stops everything cleanly.
+kill -INT "$devnet_pid"
+wait "$devnet_pid"; status=$?
+devnet_pid=""
+check "the devnet stops cleanly on SIGINT (exit 0)" test "$status" = 0
+check "anvil stopped with it" bash -c "! cast chain-id --rpc-url '$l1'"
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]] || { echo "--- devnet log"; tail -50 "$dir.log"; }
+[[ $failed == 0 ]]
