@@ -5,6 +5,7 @@
 mod bench;
 mod devnet;
 mod publisher;
+mod rebuild;
 mod vectors;
 mod withdraw;
 
@@ -78,6 +79,9 @@ enum Command {
     /// registered with its genesis state root, its node and publisher, and a deposit for each dev
     /// account. Ctrl-C stops everything.
     Devnet(devnet::DevnetArgs),
+    /// Rebuilds a chain's state from its parent alone (the pubdata of every committed batch), checking
+    /// the state root of every batch; optionally compares every account with a running node.
+    Rebuild(rebuild::RebuildArgs),
     /// Prints the genesis state root of a chain (what its parent registers as batch 0).
     Genesis {
         /// The chain's configuration file (`chain.toml`).
@@ -238,6 +242,12 @@ fn main() -> Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(devnet::run(args, shutdown_signal()))?;
+        }
+        Command::Rebuild(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(rebuild::run(args))?;
         }
         Command::Genesis { config } => {
             let text = std::fs::read_to_string(&config)

@@ -11,6 +11,7 @@ pub mod mempool;
 pub mod messages;
 mod node;
 pub mod parent;
+pub mod rebuild;
 pub mod rest;
 pub mod rpc;
 pub mod wal;
