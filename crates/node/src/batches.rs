@@ -19,7 +19,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy_primitives::{B256, keccak256};
+use alloy_primitives::B256;
 use fractal_primitives::{
     BatchHeader, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
     SparseMerkleTree, StateDiff,
@@ -411,7 +411,8 @@ impl<S: Store + 'static> Batcher<S> {
             priorityOpsCount: previous.priorityOpsCount + open.priority_ops,
             prevStateRoot: previous.newStateRoot,
             newStateRoot: root,
-            pubdataCommitment: keccak256(&pubdata),
+            pubdataCommitment: fractal_da::commitment(self.config.da, &pubdata)
+                .map_err(|e| Error::Batch(format!("DA commitment: {e}")))?,
             messageRoot: B256::from(messages.root()),
             priorityOpsHash: if open.priority_ops == 0 {
                 previous.priorityOpsHash

@@ -97,6 +97,10 @@ pub struct BatchConfig {
     /// Pubdata size (an upper estimate) at which a batch closes, in bytes.
     #[serde(default = "default_batch_bytes")]
     pub max_pubdata_bytes: usize,
+    /// How batches are published: `"rollup-calldata"` (default) or `"rollup-blob"`; must be the DA
+    /// policy the chain registered with (it decides the headers' `pubdataCommitment`).
+    #[serde(default)]
+    pub da: fractal_da::DaKind,
 }
 
 impl Default for BatchConfig {
@@ -105,6 +109,7 @@ impl Default for BatchConfig {
             max_blocks: default_batch_blocks(),
             max_age_ms: default_batch_age_ms(),
             max_pubdata_bytes: default_batch_bytes(),
+            da: fractal_da::DaKind::default(),
         }
     }
 }
@@ -265,6 +270,18 @@ impl ChainConfig {
                 batch.max_blocks, batch.max_age_ms, batch.max_pubdata_bytes
             )));
         }
+        // A batch closes after the block that crosses the limit, so leave room for one block's data
+        // below what one commit can carry (a parent transaction of ~128 KiB, or nine blobs).
+        let ceiling = match batch.da {
+            fractal_da::DaKind::RollupCalldata => 100_000,
+            fractal_da::DaKind::RollupBlob => fractal_primitives::pubdata::MAX_BLOB_PAYLOAD / 2,
+        };
+        if batch.max_pubdata_bytes > ceiling {
+            return Err(Error::Config(format!(
+                "batch max_pubdata_bytes {} is above {ceiling}, the most a {} commit can safely carry",
+                batch.max_pubdata_bytes, batch.da
+            )));
+        }
         if self.block_gas_limit < 21_000 {
             return Err(Error::Config(format!(
                 "block_gas_limit {} is below 21000",
@@ -356,6 +373,10 @@ mod tests {
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 1\nvault = \"0x0000000000000000000000000000000000000001\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000000\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[genesis.\"0x0000000000000000000000000000000000010003\"]\nbalance = \"0x1\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"\nrpc = \"http://x\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_blocks = 0",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nda = \"validium\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_pubdata_bytes = 200000",
             "not toml at all",
         ] {
             assert!(

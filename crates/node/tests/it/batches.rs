@@ -249,6 +249,31 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
 }
 
 #[test]
+fn blob_batches_commit_to_their_blobs_versioned_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    config.batch.da = fractal_da::DaKind::RollupBlob;
+    config.batch.max_blocks = 1;
+    let chain = fractal_node::open_chain(config).unwrap();
+    let batches = Arc::new(Batches::open(dir.path().join("batches")).unwrap());
+    let running = start(&chain, &batches);
+    let key: PrivateKeySigner = DEV_KEY.parse().unwrap();
+    chain
+        .submit(&signed(&key, 0, BOB, U256::from(1), Vec::new()), true)
+        .unwrap();
+    wait_for("a blob batch", || batches.latest() >= 1);
+    stop(&chain, running);
+    let batch = batches.get(1).unwrap().unwrap();
+    let hashes = fractal_da::versioned_hashes(&batch.pubdata).unwrap();
+    assert_eq!(hashes.len(), 1);
+    let packed: Vec<u8> = hashes.iter().flat_map(|h| h.0).collect();
+    assert_eq!(
+        batch.header.pubdataCommitment,
+        alloy::primitives::keccak256(packed)
+    );
+}
+
+#[test]
 fn a_corrupt_or_gapped_batch_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let batches = dir.path().join("batches");
