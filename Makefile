@@ -7,7 +7,7 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help devnet bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node deploy-local pr clean
+.PHONY: help devnet bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -41,6 +41,8 @@ test-e2e: bootstrap ## End to end: the suite on anvil, `fractal node --dev`, and
 	bash tests/e2e/rollup.sh
 	@echo "# the node benchmark runs end to end (a small workload; figures come from make bench-node)"
 	$(ENV) target/debug/fractal bench node --senders 10 --txs 200 --latency-txs 100 --rate 100 --repeats 1 --out .devnet/bench-smoke/node > /dev/null
+	@echo "# the rollup benchmark runs end to end (a small workload; figures come from make bench-rollup)"
+	$(ENV) target/debug/fractal bench rollup --holders 4 --slots 16 --out .devnet/bench-smoke/rollup --work-dir .devnet/bench-smoke/rollup-devnet > /dev/null
 
 lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
 	cargo fmt --all --check
@@ -66,6 +68,12 @@ bench-node: bootstrap ## Node vs anvil on the same workload: tx/s, ratio, p50/p9
 	$(ENV) forge build -q
 	cargo build -q --release -p fractal-cli
 	$(ENV) target/release/fractal bench node
+
+bench-rollup: bootstrap ## Pubdata bytes per transfer, first and repeated write; L1 gas per batch, through fractal devnet → bench/rollup.md
+	$(ENV) forge build -q
+	@# Sizes and gas do not depend on the build profile: the debug build that make devnet uses.
+	cargo build -q -p fractal-cli
+	$(ENV) target/debug/fractal bench rollup
 
 deploy-local: ## Start anvil, deploy the suite, register chain `base`, deposit, print the addresses
 	tools/deploy-local

@@ -120,18 +120,27 @@ impl Drop for Target {
     }
 }
 
-fn free_port() -> Result<u16> {
+/// A TCP port free on 127.0.0.1 right now.
+pub(crate) fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// One account of the workload and the next nonce it signs with.
-struct Sender {
-    key: PrivateKeySigner,
-    nonce: u64,
+pub(crate) struct Sender {
+    pub(crate) key: PrivateKeySigner,
+    pub(crate) nonce: u64,
 }
 
 impl Sender {
-    fn sign(&mut self, chain_id: u64, to: TxKind, value: U256, input: Bytes, gas: u64) -> Bytes {
+    /// Signs an EIP-1559 transaction with the next nonce (fee cap 100 gwei, tip 1 wei).
+    pub(crate) fn sign(
+        &mut self,
+        chain_id: u64,
+        to: TxKind,
+        value: U256,
+        input: Bytes,
+        gas: u64,
+    ) -> Bytes {
         let tx = TxEip1559 {
             chain_id,
             nonce: self.nonce,
@@ -154,7 +163,8 @@ impl Sender {
     }
 }
 
-fn sender_key(i: usize) -> PrivateKeySigner {
+/// The `i`-th workload key: derived from its index alone, so every run uses the same accounts.
+pub(crate) fn sender_key(i: usize) -> PrivateKeySigner {
     let mut seed = keccak256(format!("fractal-bench-sender-{i}"));
     loop {
         if let Ok(key) = PrivateKeySigner::from_bytes(&seed) {
@@ -173,12 +183,13 @@ fn recipient(i: u64) -> Address {
 
 /// A JSON-RPC and REST client.
 #[derive(Clone)]
-struct Client {
-    http: reqwest::Client,
+pub(crate) struct Client {
+    pub(crate) http: reqwest::Client,
 }
 
 impl Client {
-    async fn rpc(&self, url: &str, method: &str, params: Value) -> Result<Value> {
+    /// One JSON-RPC call; an error answer is an error.
+    pub(crate) async fn rpc(&self, url: &str, method: &str, params: Value) -> Result<Value> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let response = self
             .http
@@ -197,7 +208,7 @@ impl Client {
     }
 
     /// Sends `raws` as one JSON-RPC batch of `eth_sendRawTransaction`s; fails if any is refused.
-    async fn send_batch(&self, url: &str, raws: &[&Bytes]) -> Result<()> {
+    pub(crate) async fn send_batch(&self, url: &str, raws: &[&Bytes]) -> Result<()> {
         let body: Vec<Value> = raws
             .iter()
             .enumerate()
@@ -225,7 +236,8 @@ impl Client {
         Ok(())
     }
 
-    async fn send_raw(&self, url: &str, raw: &Bytes) -> Result<B256> {
+    /// `eth_sendRawTransaction`: the transaction's hash.
+    pub(crate) async fn send_raw(&self, url: &str, raw: &Bytes) -> Result<B256> {
         let hash = self
             .rpc(url, "eth_sendRawTransaction", json!([raw]))
             .await?;
@@ -242,7 +254,7 @@ impl Client {
     /// Polls for a receipt. With `mine` (anvil), each empty poll asks for a block: anvil's automine
     /// mines when a transaction arrives, and transactions left in its pool after a burst that filled a
     /// block would otherwise wait for the next arrival.
-    async fn wait_receipt(&self, url: &str, hash: B256, mine: bool) -> Result<Value> {
+    pub(crate) async fn wait_receipt(&self, url: &str, hash: B256, mine: bool) -> Result<Value> {
         let deadline =
             Instant::now() + Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 20 });
         loop {
@@ -589,7 +601,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn median(values: &[f64]) -> f64 {
+/// The median (the upper one of an even count; 0 for none).
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
@@ -607,7 +620,8 @@ struct Results {
     p99: Vec<f64>,
 }
 
-fn machine() -> String {
+/// The machine's cores and CPU model, for the results' notes.
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

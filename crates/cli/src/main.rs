@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod bench_rollup;
 mod devnet;
 mod publisher;
 mod rebuild;
@@ -99,6 +100,9 @@ enum Command {
 enum BenchCommand {
     /// Throughput and submit→receipt latency of a node against anvil on the same workload.
     Node(bench::NodeBench),
+    /// Pubdata bytes per ERC-20 transfer, ether transfer, first write and repeated write, and the L1
+    /// gas of commit, prove and execute per batch, on the whole stack through `fractal devnet`.
+    Rollup(bench_rollup::RollupBench),
 }
 
 async fn shutdown_signal() {
@@ -235,6 +239,15 @@ fn main() -> Result<()> {
                 .enable_all()
                 .build()?;
             let report = runtime.block_on(bench::run(settings))?;
+            println!("{report}");
+        }
+        Command::Bench {
+            what: BenchCommand::Rollup(settings),
+        } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let report = runtime.block_on(bench_rollup::run(settings))?;
             println!("{report}");
         }
         Command::Devnet(args) => {
