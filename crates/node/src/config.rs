@@ -282,6 +282,14 @@ impl ChainConfig {
                 batch.max_pubdata_bytes, batch.da
             )));
         }
+        // A priority operation may ask for up to 2^24 gas (the queue's MAX_GAS_LIMIT); a block must be
+        // able to hold it, or the queue would stall behind it.
+        if self.parent.is_some() && self.block_gas_limit < 1 << 24 {
+            return Err(Error::Config(format!(
+                "block_gas_limit {} is below 16777216, the largest gas limit a priority operation may have",
+                self.block_gas_limit
+            )));
+        }
         if self.block_gas_limit < 21_000 {
             return Err(Error::Config(format!(
                 "block_gas_limit {} is below 21000",
@@ -375,6 +383,7 @@ mod tests {
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[genesis.\"0x0000000000000000000000000000000000010003\"]\nbalance = \"0x1\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"\nrpc = \"http://x\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_blocks = 0",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nblock_gas_limit = 1000000\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nda = \"validium\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_pubdata_bytes = 200000",
             "not toml at all",

@@ -147,6 +147,7 @@ pub async fn rebuild(
 
     // The last commit of each batch number wins (a reverted batch is committed again).
     let mut committed: BTreeMap<u64, (BatchHeader, Bytes)> = BTreeMap::new();
+    let mut blob_txs: BTreeMap<u64, B256> = BTreeMap::new();
     let mut from = from_block;
     while from <= latest {
         let to = latest.min(from + MAX_LOG_RANGE - 1);
@@ -188,6 +189,7 @@ pub async fn rebuild(
                     event.batchHash
                 )));
             }
+            blob_txs.insert(number, hash);
             committed.insert(number, (header, call.daInputs[position].clone()));
         }
         from = to + 1;
@@ -209,11 +211,7 @@ pub async fn rebuild(
                 state.batch_number + 1
             )));
         }
-        if alloy_primitives::keccak256(data) != header.pubdataCommitment {
-            return Err(Error::Batch(format!(
-                "batch {number}'s data does not match its pubdata commitment (only calldata DA is rebuilt so far)"
-            )));
-        }
+        let data = &pubdata_of(&provider, *number, header, data, &blob_txs).await?;
         let decoded = pubdata::decode(&mut tables, data)?;
         for (key, value) in &decoded.writes.values {
             tree.insert(key.state_key(), *value)?;
@@ -275,4 +273,57 @@ pub async fn rebuild(
     }
     state.code = code;
     Ok(state)
+}
+
+/// The pubdata of committed batch `number`: its `daInput` itself (calldata DA), or the blobs the
+/// committing transaction carried (blob DA), fetched from the parent's blob archive — today anvil's
+/// (`anvil_getBlobsByTransactionHash`) — and checked against the listed versioned hashes.
+async fn pubdata_of<P: Provider>(
+    provider: &P,
+    number: u64,
+    header: &BatchHeader,
+    da_input: &Bytes,
+    commits: &BTreeMap<u64, B256>,
+) -> Result<Bytes> {
+    if alloy_primitives::keccak256(da_input) == header.pubdataCommitment {
+        return Ok(da_input.clone());
+    }
+    let hashes = <Vec<B256> as alloy::sol_types::SolValue>::abi_decode(da_input).map_err(|_| {
+        Error::Batch(format!(
+            "batch {number}'s data matches its commitment as neither calldata nor blob hashes"
+        ))
+    })?;
+    let packed: Vec<u8> = hashes.iter().flat_map(|h| h.0).collect();
+    if alloy_primitives::keccak256(packed) != header.pubdataCommitment {
+        return Err(Error::Batch(format!(
+            "batch {number}'s blob hashes do not match its pubdata commitment"
+        )));
+    }
+    let tx = commits[&number];
+    let blobs: Option<Vec<alloy::eips::eip4844::Blob>> = provider
+        .raw_request("anvil_getBlobsByTransactionHash".into(), (tx,))
+        .await
+        .map_err(|e| {
+            Error::Parent(format!(
+                "cannot fetch the blobs of {tx} (batch {number}): {e}; rebuilding from blobs needs a parent that serves them (anvil does; a beacon-API source is not implemented yet)"
+            ))
+        })?;
+    let blobs = blobs.ok_or_else(|| {
+        Error::Parent(format!(
+            "the parent no longer has the blobs of {tx} (batch {number})"
+        ))
+    })?;
+    let sidecar = alloy::eips::eip4844::BlobTransactionSidecar::try_from_blobs_with_settings(
+        blobs,
+        alloy::eips::eip4844::env_settings::EnvKzgSettings::Default.get(),
+    )
+    .map_err(|e| Error::Batch(format!("batch {number}'s blobs: {e}")))?;
+    let served: Vec<B256> = sidecar.versioned_hashes().collect();
+    if served != hashes {
+        return Err(Error::Batch(format!(
+            "the blobs served for batch {number} are not the committed ones"
+        )));
+    }
+    fractal_da::pubdata_from_blobs(&sidecar.blobs)
+        .map_err(|e| Error::Batch(format!("batch {number}'s blobs: {e}")))
 }
