@@ -84,6 +84,10 @@ fn rpc(method: &'static str) -> impl FnOnce(TransportError) -> Error {
     }
 }
 
+/// Polls in a row that must see the nonce taken, with no receipt of ours, before the transaction
+/// counts as superseded.
+const SUPERSEDED_POLLS: u32 = 3;
+
 /// `value` raised by `permille` thousandths, rounded up.
 fn bump(value: u128, permille: u32) -> u128 {
     let permille = u128::from(permille);
@@ -220,8 +224,8 @@ impl Sender {
         self.settle(in_flight, journal).await
     }
 
-    /// Finishes a transaction recorded before a restart: broadcasts its latest attempt again, then
-    /// waits until it settles.
+    /// Finishes a transaction recorded before a restart: broadcasts its latest attempt again unless one
+    /// is mined already, then waits until it settles.
     pub(crate) async fn resume(
         &mut self,
         mut in_flight: InFlight,
@@ -233,7 +237,9 @@ impl Sender {
             attempts = in_flight.hashes.len(),
             "resuming the transaction in flight before anything else"
         );
-        self.broadcast(&mut in_flight, journal).await?;
+        if self.mined_attempt(&in_flight).await?.is_none() {
+            self.broadcast(&mut in_flight, journal).await?;
+        }
         self.settle(in_flight, journal).await
     }
 
@@ -318,6 +324,7 @@ impl Sender {
     /// transaction), re-sending with higher fees every `bump_after`.
     async fn settle(&mut self, mut f: InFlight, journal: &mut impl Journal) -> Result<Settled> {
         let mut last_send = Instant::now();
+        let mut taken_polls = 0;
         loop {
             if let Some(receipt) = self.mined_attempt(&f).await? {
                 let block = receipt.block_number.unwrap_or_default();
@@ -351,7 +358,14 @@ impl Sender {
                 .latest()
                 .await
                 .map_err(rpc("eth_getTransactionCount"))?;
-            if mined_nonce > f.nonce && self.mined_attempt(&f).await?.is_none() {
+            // A node may count the nonce a moment before it serves the receipt: only a taken nonce
+            // seen on several polls in a row, with none of our receipts, means another transaction.
+            taken_polls = if mined_nonce > f.nonce {
+                taken_polls + 1
+            } else {
+                0
+            };
+            if taken_polls >= SUPERSEDED_POLLS {
                 warn!(
                     step = %f.step,
                     nonce = f.nonce,

@@ -67,21 +67,46 @@ fn foundry(tool: &str) -> PathBuf {
     path
 }
 
-/// Runs a deployment script against `url`, writing its files to `dir`.
+/// Runs a deployment script against `url`, writing its files to `dir`; fails after two minutes.
 fn forge(url: &Url, dir: &Path, script: &str, env: &[(&str, &str)]) {
-    let out = Command::new(foundry("forge"))
-        .current_dir(repo_root())
-        .args(["script", script, "--rpc-url", url.as_str()])
-        .args(["--broadcast", "--private-key", OPERATOR_KEY, "-q"])
-        .env("FRACTAL_DEPLOYMENTS_DIR", dir)
-        .envs(env.iter().copied())
-        .output()
-        .expect("running forge");
+    let log = dir.join(format!("{}.log", script.replace('/', "_")));
+    let file = std::fs::File::create(&log).unwrap();
+    // `--slow`: each transaction waits for the previous one's receipt, as tools/deploy-local does.
+    let mut child = Process(
+        Command::new(foundry("forge"))
+            .current_dir(repo_root())
+            .args([
+                "script",
+                script,
+                "--rpc-url",
+                url.as_str(),
+                "--broadcast",
+                "--slow",
+            ])
+            .args(["--private-key", OPERATOR_KEY, "-q"])
+            .env("FRACTAL_DEPLOYMENTS_DIR", dir)
+            .envs(env.iter().copied())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .expect("running forge"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "forge script {script} did not finish within 2 minutes:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert!(
-        out.status.success(),
-        "forge script {script} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        status.success(),
+        "forge script {script} failed:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
     );
 }
 
@@ -117,6 +142,11 @@ impl L1 {
     /// Starts anvil and deploys the suite with `script/Deploy.s.sol`, then registers chain `chain_id`
     /// with `script/RegisterChain.s.sol`.
     pub(crate) async fn start(chain_id: u64) -> Self {
+        // `RUST_LOG=fractal_publisher=debug` shows the publisher's logs of a failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let port = free_port();
         let anvil = Process(
             Command::new(foundry("anvil"))

@@ -19,9 +19,14 @@ async fn three_batches_are_committed_proven_and_executed() {
     let source = MemorySource::new(batches(3, l1.timestamp().await));
     let mut config = l1.config(data.path());
     config.max_batches_per_tx = 2;
-    let publisher = Publisher::new(config, operator(), source, DevelopmentProver)
-        .await
-        .unwrap();
+    let publisher = Publisher::new(
+        config.clone(),
+        operator(),
+        source.clone(),
+        DevelopmentProver,
+    )
+    .await
+    .unwrap();
     let before = l1.operator_nonce().await;
     run_until_executed(publisher, &l1, 3).await.unwrap();
 
@@ -31,8 +36,16 @@ async fn three_batches_are_committed_proven_and_executed() {
     assert_eq!(l1.events::<BatchExecuted>().await, once_each(3));
     // Two batches per transaction: commit, prove, execute of 1..=2, then of 3.
     assert_eq!(l1.operator_nonce().await, before + 6);
+
+    // The stop may land while the last transaction awaits its confirmation: the next start settles it
+    // and finds nothing to do.
+    let mut again = Publisher::new(config, operator(), source, DevelopmentProver)
+        .await
+        .unwrap();
+    while again.step().await.unwrap().is_some() {}
     let progress = std::fs::read_to_string(data.path().join("publisher.json")).unwrap();
     assert!(progress.contains("\"inFlight\": null"), "{progress}");
+    assert_eq!(l1.operator_nonce().await, before + 6);
 }
 
 #[tokio::test]
