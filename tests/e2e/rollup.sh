@@ -2,12 +2,14 @@
 # End to end on anvil, through `fractal devnet`: the suite deployed and the chain registered with its
 # genesis state root; a deposit made with `cast` on L1 reaches the chain; transfers on the chain; a
 # withdrawal through the bridge; its batch committed, proven (development verifier) and executed on L1
-# by the publisher; the withdrawal finalized with `fractal withdraw finalize`; every balance exact.
+# by the publisher; the withdrawal finalized with `fractal withdraw finalize`; every balance exact; the
+# state rebuilt from L1 alone. E2E_DA=rollup-blob runs the same with the pubdata in EIP-4844 blobs.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 source tools/env.sh
 fractal="${FRACTAL_BIN:-target/debug/fractal}"
+da="${E2E_DA:-rollup-calldata}"
 l1_port="${E2E_L1_PORT:-18745}"; l2_port=$((l1_port + 1)); rest_port=$((l1_port + 2))
 dir="$root/.devnet/e2e-rollup-$$"
 l1="http://127.0.0.1:$l1_port"; l2="http://127.0.0.1:$l2_port"
@@ -29,7 +31,7 @@ trap cleanup EXIT
 
 mkdir -p "$root/.devnet"
 "$fractal" devnet --dir "$dir" --l1-port "$l1_port" --l2-port "$l2_port" --rest-port "$rest_port" \
-  --block-time-ms 200 --batch-blocks 5 --deposit-ether 100 > "$dir.log" 2>&1 &
+  --block-time-ms 200 --batch-blocks 5 --deposit-ether 100 --da "$da" > "$dir.log" 2>&1 &
 devnet_pid=$!
 for _ in $(seq 1 600); do
   [[ -f "$dir/devnet.json" ]] && break
@@ -54,6 +56,8 @@ l1dest=0x00000000000000000000000000000000000f4e53
 balance() { cast balance "$1" --rpc-url "$2"; }
 vault_balance() { cast call "$vault" 'chainBalance(uint256,address)(uint256)' 4242 0x0000000000000000000000000000000000000000 --rpc-url "$l1" | cut -d' ' -f1; }
 
+echo "# pubdata DA: $da"
+check "the chain is registered with the $da DA policy" test "$(node -e "console.log(require('$chain_file').daKind)")" = "$da"
 check "the devnet's deposits reached the chain: dev account 1 holds exactly 100 ETH there" \
   test "$(balance $a1 "$l2")" = "$((100))000000000000000000"
 check "the vault holds the ten deposits" test "$(vault_balance)" = "1000$(printf '%018d' 0)"

@@ -80,6 +80,9 @@ pub(crate) struct DevnetArgs {
     /// Most blocks per batch.
     #[arg(long, default_value_t = 10)]
     batch_blocks: u64,
+    /// How batches are published: `rollup-calldata` or `rollup-blob` (EIP-4844).
+    #[arg(long, default_value = "rollup-calldata")]
+    da: fractal_publisher::DaKind,
     /// Ether deposited from L1 for each dev account at start (0: none).
     #[arg(long, default_value_t = 100)]
     deposit_ether: u64,
@@ -178,7 +181,7 @@ fn chain_toml(config: &ChainConfig) -> String {
         "# Written by `fractal devnet`; `fractal node --config` runs the same chain.\n\
          chain_id = {}\nname = \"{}\"\nblock_time_ms = {}\ndata_dir = \"{}\"\nrpc_addr = \"{}\"\nrest_addr = \"{}\"\n\n\
          [parent]\nchain_id = {}\nvault = \"{}\"\nrpc = \"{}\"\npriority_queue = \"{}\"\nconfirmations = {}\nfrom_block = {}\npoll_ms = {}\n\n\
-         [batch]\nmax_blocks = {}\nmax_age_ms = {}\nmax_pubdata_bytes = {}\n",
+         [batch]\nmax_blocks = {}\nmax_age_ms = {}\nmax_pubdata_bytes = {}\nda = \"{}\"\n",
         config.chain_id,
         config.name,
         config.block_time_ms,
@@ -195,6 +198,7 @@ fn chain_toml(config: &ChainConfig) -> String {
         config.batch.max_blocks,
         config.batch.max_age_ms,
         config.batch.max_pubdata_bytes,
+        config.batch.da,
     )
 }
 
@@ -263,6 +267,7 @@ pub(crate) async fn run(
     });
     config.batch = BatchConfig {
         max_blocks: args.batch_blocks,
+        da: args.da,
         ..BatchConfig::default()
     };
     let genesis_root = fractal_node::batches::genesis_state_root(
@@ -284,6 +289,7 @@ pub(crate) async fn run(
             ("CHAIN_GENESIS_ROOT", genesis_root.to_string()),
             ("CHAIN_RPC", l2.clone()),
             ("CHAIN_OPERATOR", operator.address().to_string()),
+            ("CHAIN_DA", args.da.to_string()),
         ],
     )
     .await?;
@@ -317,6 +323,7 @@ pub(crate) async fn run(
         dir.join("publisher"),
     );
     publisher_config.poll_interval = Duration::from_millis(500);
+    publisher_config.da = args.da;
     let publisher = Publisher::new(
         publisher_config,
         operator,

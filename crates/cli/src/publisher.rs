@@ -4,7 +4,7 @@ use std::{future::Future, path::PathBuf, time::Duration};
 
 use alloy::{signers::local::PrivateKeySigner, transports::http::reqwest::Url};
 use clap::Args;
-use eyre::{Context, Result, bail};
+use eyre::{Context, Result};
 use fractal_primitives::ChainDeployment;
 use fractal_publisher::{DevelopmentProver, Publisher, PublisherConfig, RpcBatchSource};
 
@@ -49,13 +49,12 @@ pub(crate) fn run(args: PublisherArgs, shutdown: impl Future<Output = ()>) -> Re
         .wrap_err_with(|| format!("reading {}", args.chain_file.display()))?;
     let chain = ChainDeployment::from_json(&json)
         .wrap_err_with(|| format!("in {}", args.chain_file.display()))?;
-    if chain.da_kind != "rollup-calldata" {
-        bail!(
-            "chain {} uses the {} DA policy; the publisher posts calldata pubdata only (rollup-calldata)",
-            chain.name,
-            chain.da_kind
-        );
-    }
+    let da: fractal_publisher::DaKind = chain.da_kind.parse().wrap_err_with(|| {
+        format!(
+            "chain {} uses the {} DA policy, which the publisher does not post",
+            chain.name, chain.da_kind
+        )
+    })?;
     let operator: PrivateKeySigner = args
         .private_key
         .trim()
@@ -68,6 +67,7 @@ pub(crate) fn run(args: PublisherArgs, shutdown: impl Future<Output = ()>) -> Re
     config.bump_after = Duration::from_secs(args.bump_after_secs.max(1));
     config.fees.max_fee_per_gas = u128::from(args.max_fee_gwei) * 1_000_000_000;
     config.max_batches_per_tx = args.max_batches_per_tx.max(1);
+    config.da = da;
     let source = RpcBatchSource::new(args.l2_rpc);
     tracing::warn!(
         "proofs come from the development prover: INSECURE, accepted only by the development verifier"

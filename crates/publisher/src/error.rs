@@ -97,8 +97,11 @@ pub enum Error {
         /// The header's previous state root.
         actual: B256,
     },
-    /// The header's pubdata commitment is not keccak256 of the batch's pubdata.
-    #[error("batch {batch} commits to pubdata {actual}, but its pubdata hashes to {expected}")]
+    /// The header's pubdata commitment is not what the chain's DA policy computes for the batch's
+    /// pubdata (keccak256 of it, or of its blobs' versioned hashes).
+    #[error(
+        "batch {batch} commits to pubdata {actual}, but its pubdata's DA commitment is {expected}"
+    )]
     PubdataCommitmentMismatch {
         /// The batch.
         batch: u64,
@@ -107,6 +110,9 @@ pub enum Error {
         /// The header's commitment.
         actual: B256,
     },
+    /// The pubdata cannot be put in blobs (too large), or KZG failed.
+    #[error("DA: {0}")]
+    Da(#[from] fractal_da::Error),
     /// A root of the header is not a BN254 field element.
     #[error("batch {batch} has a root outside the BN254 scalar field")]
     FieldOutOfRange {

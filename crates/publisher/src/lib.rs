@@ -24,6 +24,7 @@ mod source;
 mod withdraw;
 
 pub use error::{Endpoint, Error, Result};
+pub use fractal_da::DaKind;
 pub use prover::{DevelopmentProver, Prover};
 #[cfg(feature = "test-utils")]
 pub use publisher::HaltPoint;

@@ -34,6 +34,13 @@ pub(crate) struct InFlight {
     pub(crate) max_fee_per_gas: u128,
     /// The tip of the latest attempt.
     pub(crate) max_priority_fee_per_gas: u128,
+    /// For a blob-carrying commit: the pubdata its blobs carry (the sidecar is rebuilt from it, the
+    /// same, for every attempt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) blob_pubdata: Option<Bytes>,
+    /// The blob fee cap of the latest attempt (blob-carrying commits only).
+    #[serde(default)]
+    pub(crate) max_fee_per_blob_gas: u128,
     /// The hash of every attempt, oldest first; whichever is mined settles the step.
     pub(crate) hashes: Vec<B256>,
 }
@@ -185,6 +192,8 @@ mod tests {
             gas_limit: 100_000,
             max_fee_per_gas: 2_000_000_000,
             max_priority_fee_per_gas: 1_000_000_000,
+            blob_pubdata: Some(Bytes::from_static(&[9; 40])),
+            max_fee_per_blob_gas: 3,
             hashes: vec![B256::with_last_byte(5), B256::with_last_byte(6)],
         }
     }

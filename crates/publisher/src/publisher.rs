@@ -2,11 +2,12 @@ use std::{fmt, future::Future, path::PathBuf, time::Duration};
 
 use alloy::{
     eips::BlockId,
-    primitives::{Address, B256, U256, keccak256},
+    primitives::{Address, B256, U256},
     providers::{Provider, RootProvider},
     signers::local::PrivateKeySigner,
     transports::http::reqwest::Url,
 };
+use fractal_da::DaKind;
 use fractal_primitives::SealedBatch;
 use serde::{Deserialize, Serialize};
 use tracing::{error, info, warn};
@@ -122,8 +123,11 @@ pub struct PublisherConfig {
     pub bump_after: Duration,
     /// Fee cap and bump.
     pub fees: FeePolicy,
-    /// Most batches one commit, prove or execute transaction carries.
+    /// Most batches one commit, prove or execute transaction carries (a blob-carrying commit always
+    /// carries one).
     pub max_batches_per_tx: u64,
+    /// The chain's DA policy: how commits carry the pubdata.
+    pub da: DaKind,
 }
 
 impl PublisherConfig {
@@ -140,6 +144,7 @@ impl PublisherConfig {
             bump_after: Duration::from_secs(30),
             fees: FeePolicy::default(),
             max_batches_per_tx: 16,
+            da: DaKind::RollupCalldata,
         }
     }
 
@@ -341,11 +346,23 @@ impl<S: BatchSource, P: Prover> Publisher<S, P> {
         };
         let step = Step::batches(action, first.header.batchNumber, last.header.batchNumber);
         let headers: Vec<_> = batches.iter().map(|b| b.header.clone()).collect();
+        let mut blobs = None;
         let input = match action {
-            Action::Commit => contracts::commit_calldata(
-                &headers,
-                batches.iter().map(|b| b.pubdata.clone()).collect(),
-            ),
+            Action::Commit => {
+                let mut inputs = Vec::with_capacity(batches.len());
+                for batch in batches {
+                    inputs.push(fractal_da::da_input(self.config.da, &batch.pubdata)?);
+                }
+                if self.config.da == DaKind::RollupBlob {
+                    if batches.len() != 1 {
+                        return Err(Error::Da(fractal_da::Error::Kzg(
+                            "a blob-carrying commit carries exactly one batch".into(),
+                        )));
+                    }
+                    blobs = Some(first.pubdata.clone());
+                }
+                contracts::commit_calldata(&headers, inputs)
+            }
             Action::Prove => {
                 let mut proofs = Vec::with_capacity(batches.len());
                 for batch in batches {
@@ -358,7 +375,13 @@ impl<S: BatchSource, P: Prover> Publisher<S, P> {
         info!(%step, "sending");
         let settled = self
             .sender
-            .send(step, self.config.settlement, input, &mut self.progress)
+            .send(
+                step,
+                self.config.settlement,
+                input,
+                blobs,
+                &mut self.progress,
+            )
             .await?;
         Ok(match settled {
             Settled::Mined(receipt) => Some(receipt.transaction_hash),
@@ -442,14 +465,19 @@ impl<S: BatchSource, P: Prover> Publisher<S, P> {
             self.check_stored(&batch, block).await?;
             batch.header.newStateRoot
         };
-        let last = latest.min(counters.committed + self.config.max_batches_per_tx.max(1));
+        let per_tx = match self.config.da {
+            // A commit's blobs serve one batch (`RollupBlobDA`).
+            DaKind::RollupBlob => 1,
+            DaKind::RollupCalldata => self.config.max_batches_per_tx.max(1),
+        };
+        let last = latest.min(counters.committed + per_tx);
         let mut batches = Vec::new();
         let mut pubdata = 0;
         for expected in counters.committed + 1..=last {
             let Some(batch) = self.source.batch(expected).await? else {
                 break;
             };
-            check_batch(&batch, expected, tip)?;
+            check_batch(&batch, expected, tip, self.config.da)?;
             pubdata += batch.pubdata.len();
             if !batches.is_empty() && pubdata > MAX_COMMIT_PUBDATA {
                 break;
@@ -475,8 +503,8 @@ impl<S: BatchSource, P: Prover> Publisher<S, P> {
 }
 
 /// The checks a batch passes before it is committed: it is batch `expected`, continues state root
-/// `tip`, commits to keccak256 of its pubdata (the calldata DA policy) and has field-element roots.
-pub fn check_batch(batch: &SealedBatch, expected: u64, tip: B256) -> Result<()> {
+/// `tip`, commits to its pubdata as DA policy `da` does and has field-element roots.
+pub fn check_batch(batch: &SealedBatch, expected: u64, tip: B256, da: DaKind) -> Result<()> {
     let h = &batch.header;
     if h.batchNumber != expected {
         return Err(Error::BatchNumberMismatch {
@@ -491,7 +519,7 @@ pub fn check_batch(batch: &SealedBatch, expected: u64, tip: B256) -> Result<()> 
             actual: h.prevStateRoot,
         });
     }
-    let commitment = keccak256(&batch.pubdata);
+    let commitment = fractal_da::commitment(da, &batch.pubdata)?;
     if h.pubdataCommitment != commitment {
         return Err(Error::PubdataCommitmentMismatch {
             batch: expected,
@@ -507,7 +535,7 @@ pub fn check_batch(batch: &SealedBatch, expected: u64, tip: B256) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
-    use alloy::primitives::Bytes;
+    use alloy::primitives::{Bytes, keccak256};
     use fractal_primitives::BatchHeader;
 
     use super::*;
@@ -531,29 +559,57 @@ mod tests {
 
     #[test]
     fn checks_number_root_commitment_and_fields() {
-        assert!(check_batch(&batch(2, 1, 2), 2, B256::with_last_byte(1)).is_ok());
+        assert!(
+            check_batch(
+                &batch(2, 1, 2),
+                2,
+                B256::with_last_byte(1),
+                DaKind::RollupCalldata
+            )
+            .is_ok()
+        );
         assert!(matches!(
-            check_batch(&batch(3, 1, 2), 2, B256::with_last_byte(1)),
+            check_batch(
+                &batch(3, 1, 2),
+                2,
+                B256::with_last_byte(1),
+                DaKind::RollupCalldata
+            ),
             Err(Error::BatchNumberMismatch {
                 expected: 2,
                 actual: 3
             })
         ));
         assert!(matches!(
-            check_batch(&batch(2, 7, 2), 2, B256::with_last_byte(1)),
+            check_batch(
+                &batch(2, 7, 2),
+                2,
+                B256::with_last_byte(1),
+                DaKind::RollupCalldata
+            ),
             Err(Error::PrevStateRootMismatch { batch: 2, .. })
         ));
         let mut b = batch(2, 1, 2);
         b.pubdata = Bytes::from_static(b"other");
         assert!(matches!(
-            check_batch(&b, 2, B256::with_last_byte(1)),
+            check_batch(&b, 2, B256::with_last_byte(1), DaKind::RollupCalldata),
             Err(Error::PubdataCommitmentMismatch { batch: 2, .. })
         ));
         let mut b = batch(2, 1, 2);
         b.header.messageRoot = B256::repeat_byte(0xff);
         assert!(matches!(
-            check_batch(&b, 2, B256::with_last_byte(1)),
+            check_batch(&b, 2, B256::with_last_byte(1), DaKind::RollupCalldata),
             Err(Error::FieldOutOfRange { batch: 2 })
+        ));
+        // A header committing to the calldata is not a blob chain's header.
+        assert!(matches!(
+            check_batch(
+                &batch(2, 1, 2),
+                2,
+                B256::with_last_byte(1),
+                DaKind::RollupBlob
+            ),
+            Err(Error::PubdataCommitmentMismatch { batch: 2, .. })
         ));
     }
 

@@ -6,8 +6,11 @@
 use std::time::{Duration, Instant};
 
 use alloy::{
-    consensus::{SignableTransaction as _, TxEip1559, TxEnvelope},
-    eips::{BlockId, eip2718::Encodable2718 as _},
+    consensus::{
+        SignableTransaction as _, TxEip1559, TxEip4844, TxEip4844Variant, TxEip4844WithSidecar,
+        TxEnvelope,
+    },
+    eips::{BlockId, eip2718::Encodable2718 as _, eip4844::BlobTransactionSidecar},
     network::TransactionBuilder as _,
     primitives::{Address, B256, Bytes, TxKind, U256},
     providers::{Provider, RootProvider},
@@ -152,6 +155,33 @@ impl Sender {
             .with_input(input.clone())
     }
 
+    /// [`request`](Self::request), carrying the blobs of `blob_pubdata` when there are any (their
+    /// versioned hashes, which is what `blobhash` reads in `eth_call`).
+    fn request_with_blobs(
+        &self,
+        to: Address,
+        input: &Bytes,
+        blob_pubdata: Option<&Bytes>,
+        max_fee_per_blob_gas: u128,
+    ) -> Result<TransactionRequest> {
+        let mut request = self.request(to, input);
+        if let Some(pubdata) = blob_pubdata {
+            request.blob_versioned_hashes = Some(fractal_da::versioned_hashes(pubdata)?);
+            request.max_fee_per_blob_gas = Some(max_fee_per_blob_gas);
+        }
+        Ok(request)
+    }
+
+    /// The blob fee cap of a new blob-carrying transaction: twice the current blob base fee.
+    async fn initial_blob_fee(&self) -> Result<u128> {
+        let base = self
+            .provider
+            .get_blob_base_fee()
+            .await
+            .map_err(rpc("eth_blobBaseFee"))?;
+        Ok(base.saturating_mul(2).max(1))
+    }
+
     /// Maps a failed `eth_call` or `eth_estimateGas` to the decoded revert, when it is one.
     fn preflight_error(step: Step, method: &'static str, e: TransportError) -> Error {
         match e.as_error_resp() {
@@ -167,14 +197,21 @@ impl Sender {
 
     /// Sends a call to `to` as `step`: checks it with `eth_call`, records it in `journal`, broadcasts it
     /// and waits until it settles.
+    /// With `blob_pubdata`, the transaction is an EIP-4844 one carrying that pubdata's blobs.
     pub(crate) async fn send(
         &mut self,
         step: Step,
         to: Address,
         input: Bytes,
+        blob_pubdata: Option<Bytes>,
         journal: &mut impl Journal,
     ) -> Result<Settled> {
-        let request = self.request(to, &input);
+        let max_fee_per_blob_gas = match &blob_pubdata {
+            Some(_) => self.initial_blob_fee().await?,
+            None => 0,
+        };
+        let request =
+            self.request_with_blobs(to, &input, blob_pubdata.as_ref(), max_fee_per_blob_gas)?;
         let gas_limit = if self.skip_preflight {
             1_000_000
         } else {
@@ -201,6 +238,8 @@ impl Sender {
             gas_limit,
             max_fee_per_gas,
             max_priority_fee_per_gas,
+            blob_pubdata,
+            max_fee_per_blob_gas,
             hashes: Vec::new(),
         };
         let halt = match self.halt_at.as_mut() {
@@ -262,6 +301,36 @@ impl Sender {
 
     /// Signs the attempt with the current fees and records it; returns the raw transaction.
     fn sign(&self, f: &mut InFlight, journal: &mut impl Journal) -> Result<(B256, Vec<u8>)> {
+        if let Some(pubdata) = &f.blob_pubdata {
+            let sidecar = fractal_da::sidecar(pubdata)?;
+            let tx = TxEip4844 {
+                chain_id: self.chain_id,
+                nonce: f.nonce,
+                gas_limit: f.gas_limit,
+                max_fee_per_gas: f.max_fee_per_gas,
+                max_priority_fee_per_gas: f.max_priority_fee_per_gas,
+                to: f.to,
+                value: U256::ZERO,
+                access_list: Default::default(),
+                blob_versioned_hashes: sidecar.versioned_hashes().collect(),
+                max_fee_per_blob_gas: f.max_fee_per_blob_gas,
+                input: f.input.clone(),
+            };
+            let tx: TxEip4844Variant =
+                TxEip4844Variant::<BlobTransactionSidecar>::TxEip4844WithSidecar(
+                    TxEip4844WithSidecar::from_tx_and_sidecar(tx, sidecar),
+                )
+                .into();
+            let signature = self.signer.sign_hash_sync(&tx.signature_hash())?;
+            let signed = tx.into_signed(signature);
+            let hash = *signed.hash();
+            if !f.hashes.contains(&hash) {
+                f.hashes.push(hash);
+            }
+            journal.record(Some(f))?;
+            // The network form: the transaction with its blobs, commitments and proofs.
+            return Ok((hash, TxEnvelope::from(signed).encoded_2718()));
+        }
         let tx = TxEip1559 {
             chain_id: self.chain_id,
             nonce: f.nonce,
@@ -380,6 +449,8 @@ impl Sender {
                     Some((max_fee, tip)) => {
                         f.max_fee_per_gas = max_fee;
                         f.max_priority_fee_per_gas = tip;
+                        // Pools replace a blob transaction only for a doubled blob fee.
+                        f.max_fee_per_blob_gas = f.max_fee_per_blob_gas.saturating_mul(2);
                         self.broadcast(&mut f, journal).await?;
                     }
                     None => warn!(
@@ -434,7 +505,15 @@ impl Sender {
     /// Why a mined transaction reverted: the same call replayed with `eth_call` on the state before its
     /// block (the block's earlier transactions are not replayed, so this is the likely reason).
     async fn replay(&self, f: &InFlight, block: u64) -> RevertReason {
-        let request = self.request(f.to, &f.input).with_gas_limit(f.gas_limit);
+        let request = match self.request_with_blobs(
+            f.to,
+            &f.input,
+            f.blob_pubdata.as_ref(),
+            f.max_fee_per_blob_gas,
+        ) {
+            Ok(request) => request.with_gas_limit(f.gas_limit),
+            Err(_) => self.request(f.to, &f.input).with_gas_limit(f.gas_limit),
+        };
         match self
             .provider
             .call(request)

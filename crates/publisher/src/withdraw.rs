@@ -157,7 +157,7 @@ pub async fn finalize_withdrawals(
         let input = contracts::finalize_calldata(request.chain_id, &proof);
         loop {
             match sender
-                .send(step, request.vault, input.clone(), &mut NoJournal)
+                .send(step, request.vault, input.clone(), None, &mut NoJournal)
                 .await?
             {
                 Settled::Mined(receipt) => {
