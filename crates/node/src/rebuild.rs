@@ -14,7 +14,7 @@ use alloy::{
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use fractal_primitives::{
-    BatchHeader, SparseMerkleTree, StateDiff, StateKind,
+    BatchHeader, SparseMerkleTree, StateDiff, StateKind, commitBatchesCall,
     pubdata::{self, PubdataTables},
 };
 use serde::Serialize;
@@ -26,23 +26,6 @@ use crate::{Error, Result};
 const MAX_LOG_RANGE: u64 = 2_000;
 
 sol! {
-    /// `BatchHeader` (contracts/src/settlement/BatchLib.sol).
-    struct Header {
-        uint64 batchNumber;
-        uint64 timestamp;
-        uint64 priorityOpsCount;
-        bytes32 prevStateRoot;
-        bytes32 newStateRoot;
-        bytes32 pubdataCommitment;
-        bytes32 messageRoot;
-        bytes32 priorityOpsHash;
-        bytes32 childRootsAggregated;
-        bytes32 importedRootsHash;
-    }
-
-    /// The settlement's commit.
-    function commitBatches(Header[] headers, bytes[] daInputs);
-
     /// The settlement's event.
     event BatchCommitted(uint64 indexed batchNumber, bytes32 batchHash, bytes32 newStateRoot, bytes32 messageRoot);
 
@@ -50,23 +33,6 @@ sol! {
     interface ISettlementView {
         function totalBatchesExecuted() external view returns (uint64);
         function stateRoot(uint64 batchNumber) external view returns (bytes32);
-    }
-}
-
-impl From<Header> for BatchHeader {
-    fn from(h: Header) -> Self {
-        Self {
-            batchNumber: h.batchNumber,
-            timestamp: h.timestamp,
-            priorityOpsCount: h.priorityOpsCount,
-            prevStateRoot: h.prevStateRoot,
-            newStateRoot: h.newStateRoot,
-            pubdataCommitment: h.pubdataCommitment,
-            messageRoot: h.messageRoot,
-            priorityOpsHash: h.priorityOpsHash,
-            childRootsAggregated: h.childRootsAggregated,
-            importedRootsHash: h.importedRootsHash,
-        }
     }
 }
 
@@ -182,7 +148,7 @@ pub async fn rebuild(
                 .ok_or_else(|| {
                     Error::Parent(format!("transaction {hash} does not commit batch {number}"))
                 })?;
-            let header = BatchHeader::from(call.headers[position].clone());
+            let header = call.headers[position].clone();
             if header.hash() != event.batchHash {
                 return Err(Error::Parent(format!(
                     "batch {number}'s header in {hash} does not hash to the committed {}",

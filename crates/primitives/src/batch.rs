@@ -26,10 +26,17 @@ mod sol {
             bytes32 childRootsAggregated;
             bytes32 importedRootsHash;
         }
+
+        /// `ISettlement.commitBatches`: what the publisher sends and a rebuilder reads back.
+        function commitBatches(BatchHeader[] headers, bytes[] daInputs);
+        /// `ISettlement.proveBatches`.
+        function proveBatches(BatchHeader[] headers, bytes[] proofs);
+        /// `ISettlement.executeBatches`.
+        function executeBatches(BatchHeader[] headers);
     }
 }
 
-pub use sol::BatchHeader;
+pub use sol::{BatchHeader, commitBatchesCall, executeBatchesCall, proveBatchesCall};
 
 /// A batch as the node seals it and serves it (`fractal_batchByNumber`), and as the publisher posts it
 /// to the parent: the header, the blocks it covers, its rollup pubdata and its messages.

@@ -18,7 +18,10 @@ mod priority;
 pub mod pubdata;
 mod state;
 
-pub use batch::{BatchHeader, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch};
+pub use batch::{
+    BatchHeader, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch,
+    commitBatchesCall, executeBatchesCall, proveBatchesCall,
+};
 pub use constants::*;
 pub use deployment::{ChainDeployment, Deployment, VerifierKind};
 pub use diff::{AccountDiff, AccountInfo, StateDiff};

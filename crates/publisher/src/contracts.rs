@@ -15,21 +15,6 @@ use crate::{Error, Result};
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 mod sol {
     alloy::sol! {
-        /// `BatchHeader` of `contracts/src/settlement/BatchLib.sol`.
-        #[derive(Debug, PartialEq, Eq)]
-        struct BatchHeader {
-            uint64 batchNumber;
-            uint64 timestamp;
-            uint64 priorityOpsCount;
-            bytes32 prevStateRoot;
-            bytes32 newStateRoot;
-            bytes32 pubdataCommitment;
-            bytes32 messageRoot;
-            bytes32 priorityOpsHash;
-            bytes32 childRootsAggregated;
-            bytes32 importedRootsHash;
-        }
-
         /// `Hashing.Message` of `contracts/src/common/Hashing.sol`.
         #[derive(Debug, PartialEq, Eq)]
         struct Message {
@@ -43,9 +28,6 @@ mod sol {
 
         /// The part of `ISettlement` the publisher uses.
         interface ISettlement {
-            function commitBatches(BatchHeader[] headers, bytes[] daInputs) external;
-            function proveBatches(BatchHeader[] headers, bytes[] proofs) external;
-            function executeBatches(BatchHeader[] headers) external;
             function chainId() external view returns (uint256);
             function totalBatchesCommitted() external view returns (uint64);
             function totalBatchesProven() external view returns (uint64);
@@ -79,23 +61,6 @@ mod sol {
 
 pub(crate) use sol::{IBridgeVault, ISettlement, MessageSent};
 
-impl From<&fractal_primitives::BatchHeader> for sol::BatchHeader {
-    fn from(h: &fractal_primitives::BatchHeader) -> Self {
-        Self {
-            batchNumber: h.batchNumber,
-            timestamp: h.timestamp,
-            priorityOpsCount: h.priorityOpsCount,
-            prevStateRoot: h.prevStateRoot,
-            newStateRoot: h.newStateRoot,
-            pubdataCommitment: h.pubdataCommitment,
-            messageRoot: h.messageRoot,
-            priorityOpsHash: h.priorityOpsHash,
-            childRootsAggregated: h.childRootsAggregated,
-            importedRootsHash: h.importedRootsHash,
-        }
-    }
-}
-
 impl From<&fractal_primitives::Message> for sol::Message {
     fn from(m: &fractal_primitives::Message) -> Self {
         Self {
@@ -114,8 +79,8 @@ pub(crate) fn commit_calldata(
     headers: &[fractal_primitives::BatchHeader],
     da: Vec<Bytes>,
 ) -> Bytes {
-    ISettlement::commitBatchesCall {
-        headers: headers.iter().map(Into::into).collect(),
+    fractal_primitives::commitBatchesCall {
+        headers: headers.to_vec(),
         daInputs: da,
     }
     .abi_encode()
@@ -127,8 +92,8 @@ pub(crate) fn prove_calldata(
     headers: &[fractal_primitives::BatchHeader],
     proofs: Vec<Bytes>,
 ) -> Bytes {
-    ISettlement::proveBatchesCall {
-        headers: headers.iter().map(Into::into).collect(),
+    fractal_primitives::proveBatchesCall {
+        headers: headers.to_vec(),
         proofs,
     }
     .abi_encode()
@@ -137,8 +102,8 @@ pub(crate) fn prove_calldata(
 
 /// `executeBatches(headers)` calldata.
 pub(crate) fn execute_calldata(headers: &[fractal_primitives::BatchHeader]) -> Bytes {
-    ISettlement::executeBatchesCall {
-        headers: headers.iter().map(Into::into).collect(),
+    fractal_primitives::executeBatchesCall {
+        headers: headers.to_vec(),
     }
     .abi_encode()
     .into()
