@@ -7,11 +7,10 @@ use std::{future::Future, sync::Arc, time::Duration};
 use alloy::{
     providers::{Provider, ProviderBuilder},
     rpc::types::Filter,
-    sol,
     sol_types::SolEvent,
 };
 use alloy_primitives::U256;
-use fractal_primitives::PriorityOp;
+use fractal_primitives::TransactionRequested;
 use fractal_storage::Store;
 use tracing::{debug, info, warn};
 
@@ -19,42 +18,6 @@ use crate::{Error, Result, chain::Chain, config::ParentConfig};
 
 /// Most parent blocks one `eth_getLogs` spans.
 const MAX_LOG_RANGE: u64 = 2_000;
-
-sol! {
-    /// `PriorityOp` as the queue emits it (contracts/src/settlement/IPriorityQueue.sol).
-    struct QueuedOp {
-        uint64 index;
-        address l2Sender;
-        address target;
-        uint256 mint;
-        uint256 l2Value;
-        uint256 gasLimit;
-        address refundRecipient;
-        uint64 deadline;
-        bytes data;
-    }
-
-    /// The queue's event.
-    event TransactionRequested(
-        uint256 indexed chainId, uint64 indexed index, bytes32 opHash, bytes32 rollingHash, QueuedOp op
-    );
-}
-
-impl From<QueuedOp> for PriorityOp {
-    fn from(op: QueuedOp) -> Self {
-        Self {
-            index: op.index,
-            l2Sender: op.l2Sender,
-            target: op.target,
-            mint: op.mint,
-            l2Value: op.l2Value,
-            gasLimit: op.gasLimit,
-            refundRecipient: op.refundRecipient,
-            deadline: op.deadline,
-            data: op.data,
-        }
-    }
-}
 
 /// Reads the parent's queue and feeds the chain until `shutdown` resolves. Transient parent errors are
 /// logged and retried; an operation whose hash disagrees with the event, or a gap in the queue, stops
@@ -110,7 +73,7 @@ pub async fn follow<S: Store + 'static>(
             for log in logs {
                 let event = TransactionRequested::decode_log_data(log.data())
                     .map_err(|e| Error::Parent(format!("malformed TransactionRequested: {e}")))?;
-                let op = PriorityOp::from(event.op);
+                let op = event.op;
                 if op.hash(chain_id) != event.opHash {
                     return Err(Error::Parent(format!(
                         "priority operation {} hashes to {}, the queue says {}",

@@ -415,8 +415,8 @@ fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> RpcReceipt {
         receipt: consensus,
         logs_bloom: r.logs_bloom,
     };
-    let receipt = |inner| TransactionReceipt {
-        inner,
+    let receipt = TransactionReceipt {
+        inner: with_bloom,
         transaction_hash: stored.tx_hash,
         transaction_index: Some(stored.index),
         block_hash: Some(stored.block_hash),
@@ -430,47 +430,19 @@ fn rpc_receipt(stored: &StoredReceipt, timestamp: u64) -> RpcReceipt {
         contract_address: r.contract_address,
     };
     if r.tx_type == PRIORITY_TX_TYPE {
-        let inner = AnyReceiptEnvelope {
-            inner: with_bloom,
-            r#type: PRIORITY_TX_TYPE,
-        };
-        let TransactionReceipt {
-            transaction_hash,
-            transaction_index,
-            block_hash,
-            block_number,
-            gas_used,
-            effective_gas_price,
-            blob_gas_used,
-            blob_gas_price,
-            from,
-            to,
-            contract_address,
-            ..
-        } = receipt(ReceiptEnvelope::Legacy(ReceiptWithBloom::default()));
-        return RpcReceipt::Priority(Box::new(TransactionReceipt {
+        return RpcReceipt::Priority(Box::new(receipt.map_inner(|inner| AnyReceiptEnvelope {
             inner,
-            transaction_hash,
-            transaction_index,
-            block_hash,
-            block_number,
-            gas_used,
-            effective_gas_price,
-            blob_gas_used,
-            blob_gas_price,
-            from,
-            to,
-            contract_address,
-        }));
+            r#type: PRIORITY_TX_TYPE,
+        })));
     }
-    let inner = match TxType::try_from(r.tx_type).unwrap_or(TxType::Eip1559) {
-        TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
-        TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
-        TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
-        TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
-        TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
-    };
-    RpcReceipt::Signed(Box::new(receipt(inner)))
+    let ty = TxType::try_from(r.tx_type).unwrap_or(TxType::Eip1559);
+    RpcReceipt::Signed(Box::new(receipt.map_inner(|inner| match ty {
+        TxType::Legacy => ReceiptEnvelope::Legacy(inner),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(inner),
+        TxType::Eip1559 => ReceiptEnvelope::Eip1559(inner),
+        TxType::Eip4844 => ReceiptEnvelope::Eip4844(inner),
+        TxType::Eip7702 => ReceiptEnvelope::Eip7702(inner),
+    })))
 }
 
 /// A stored receipt as the JSON-RPC `eth_getTransactionReceipt` object (shared with the REST API).

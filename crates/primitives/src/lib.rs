@@ -29,5 +29,7 @@ pub use error::{Error, Result};
 pub use field::{FIELD_MODULUS, FieldElement, poseidon};
 pub use message::{Message, MessageTree, payload_hash};
 pub use name::{ChainName, InteropAddress};
-pub use priority::{PRIORITY_TX_TYPE, PriorityOp, apply_alias, rolling_hash, undo_alias};
+pub use priority::{
+    PRIORITY_TX_TYPE, PriorityOp, TransactionRequested, apply_alias, rolling_hash, undo_alias,
+};
 pub use state::{SparseMerkleTree, StateKind, balance_key, state_key, state_leaf, word_hash};

@@ -23,10 +23,16 @@ mod sol {
             uint64 deadline;
             bytes data;
         }
+
+        /// `IPriorityQueue.TransactionRequested`: a request entered the queue of chain `chainId`.
+        #[derive(Debug, PartialEq, Eq)]
+        event TransactionRequested(
+            uint256 indexed chainId, uint64 indexed index, bytes32 opHash, bytes32 rollingHash, PriorityOp op
+        );
     }
 }
 
-pub use sol::PriorityOp;
+pub use sol::{PriorityOp, TransactionRequested};
 
 impl PriorityOp {
     /// The operation's hash on chain `chain_id`: keccak256 of the ABI encoding of the chain id followed by
