@@ -301,56 +301,55 @@ impl Sender {
 
     /// Signs the attempt with the current fees and records it; returns the raw transaction.
     fn sign(&self, f: &mut InFlight, journal: &mut impl Journal) -> Result<(B256, Vec<u8>)> {
-        if let Some(pubdata) = &f.blob_pubdata {
-            let sidecar = fractal_da::sidecar(pubdata)?;
-            let tx = TxEip4844 {
-                chain_id: self.chain_id,
-                nonce: f.nonce,
-                gas_limit: f.gas_limit,
-                max_fee_per_gas: f.max_fee_per_gas,
-                max_priority_fee_per_gas: f.max_priority_fee_per_gas,
-                to: f.to,
-                value: U256::ZERO,
-                access_list: Default::default(),
-                blob_versioned_hashes: sidecar.versioned_hashes().collect(),
-                max_fee_per_blob_gas: f.max_fee_per_blob_gas,
-                input: f.input.clone(),
-            };
-            let tx: TxEip4844Variant =
-                TxEip4844Variant::<BlobTransactionSidecar>::TxEip4844WithSidecar(
-                    TxEip4844WithSidecar::from_tx_and_sidecar(tx, sidecar),
-                )
-                .into();
-            let signature = self.signer.sign_hash_sync(&tx.signature_hash())?;
-            let signed = tx.into_signed(signature);
-            let hash = *signed.hash();
-            if !f.hashes.contains(&hash) {
-                f.hashes.push(hash);
+        let envelope = match &f.blob_pubdata {
+            Some(pubdata) => {
+                let sidecar = fractal_da::sidecar(pubdata)?;
+                let tx = TxEip4844 {
+                    chain_id: self.chain_id,
+                    nonce: f.nonce,
+                    gas_limit: f.gas_limit,
+                    max_fee_per_gas: f.max_fee_per_gas,
+                    max_priority_fee_per_gas: f.max_priority_fee_per_gas,
+                    to: f.to,
+                    value: U256::ZERO,
+                    access_list: Default::default(),
+                    blob_versioned_hashes: sidecar.versioned_hashes().collect(),
+                    max_fee_per_blob_gas: f.max_fee_per_blob_gas,
+                    input: f.input.clone(),
+                };
+                // Signed with its sidecar, it encodes in the network form: the transaction with its
+                // blobs, commitments and proofs.
+                let tx: TxEip4844Variant =
+                    TxEip4844Variant::<BlobTransactionSidecar>::TxEip4844WithSidecar(
+                        TxEip4844WithSidecar::from_tx_and_sidecar(tx, sidecar),
+                    )
+                    .into();
+                let signature = self.signer.sign_hash_sync(&tx.signature_hash())?;
+                TxEnvelope::from(tx.into_signed(signature))
             }
-            journal.record(Some(f))?;
-            // The network form: the transaction with its blobs, commitments and proofs.
-            return Ok((hash, TxEnvelope::from(signed).encoded_2718()));
-        }
-        let tx = TxEip1559 {
-            chain_id: self.chain_id,
-            nonce: f.nonce,
-            gas_limit: f.gas_limit,
-            max_fee_per_gas: f.max_fee_per_gas,
-            max_priority_fee_per_gas: f.max_priority_fee_per_gas,
-            to: TxKind::Call(f.to),
-            value: U256::ZERO,
-            access_list: Default::default(),
-            input: f.input.clone(),
+            None => {
+                let tx = TxEip1559 {
+                    chain_id: self.chain_id,
+                    nonce: f.nonce,
+                    gas_limit: f.gas_limit,
+                    max_fee_per_gas: f.max_fee_per_gas,
+                    max_priority_fee_per_gas: f.max_priority_fee_per_gas,
+                    to: TxKind::Call(f.to),
+                    value: U256::ZERO,
+                    access_list: Default::default(),
+                    input: f.input.clone(),
+                };
+                let signature = self.signer.sign_hash_sync(&tx.signature_hash())?;
+                TxEnvelope::from(tx.into_signed(signature))
+            }
         };
-        let signature = self.signer.sign_hash_sync(&tx.signature_hash())?;
-        let signed = tx.into_signed(signature);
-        let hash = *signed.hash();
+        let hash = *envelope.tx_hash();
         if !f.hashes.contains(&hash) {
             f.hashes.push(hash);
         }
         // Recorded before it leaves: whatever happens next, a restart knows this hash.
         journal.record(Some(f))?;
-        Ok((hash, TxEnvelope::from(signed).encoded_2718()))
+        Ok((hash, envelope.encoded_2718()))
     }
 
     /// Signs the attempt with the current fees, records it, then broadcasts it. A broadcast the node
