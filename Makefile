@@ -40,6 +40,7 @@ test-e2e: bootstrap ## End to end: the suite on anvil, `fractal node --dev`, and
 	bash tests/e2e/node.sh
 	bash tests/e2e/rollup.sh
 	E2E_DA=rollup-blob E2E_L1_PORT=18845 bash tests/e2e/rollup.sh
+	bash tests/e2e/publisher_crash.sh
 	@echo "# the node benchmark runs end to end (a small workload; figures come from make bench-node)"
 	$(ENV) target/debug/fractal bench node --senders 10 --txs 200 --latency-txs 100 --rate 100 --repeats 1 --out .devnet/bench-smoke/node > /dev/null
 	@echo "# the rollup benchmark runs end to end (a small workload; figures come from make bench-rollup)"

@@ -83,6 +83,10 @@ pub(crate) struct DevnetArgs {
     /// How batches are published: `rollup-calldata` or `rollup-blob` (EIP-4844).
     #[arg(long, default_value = "rollup-calldata")]
     da: fractal_publisher::DaKind,
+    /// Runs no publisher: run `fractal publisher` yourself (as the operator, dev account 9) with the
+    /// files the devnet writes.
+    #[arg(long)]
+    no_publisher: bool,
     /// Ether deposited from L1 for each dev account at start (0: none).
     #[arg(long, default_value_t = 100)]
     deposit_ether: u64,
@@ -312,29 +316,37 @@ pub(crate) async fn run(
     ));
     wait_for_rpc(&l2, "the node", Duration::from_secs(30)).await?;
 
-    step(format!(
-        "starting the publisher (operator {}, development verifier: INSECURE)",
-        operator.address()
-    ));
-    let mut publisher_config = PublisherConfig::new(
-        l1.parse()?,
-        registered.settlement,
-        args.chain_id,
-        dir.join("publisher"),
-    );
-    publisher_config.poll_interval = Duration::from_millis(500);
-    publisher_config.da = args.da;
-    let publisher = Publisher::new(
-        publisher_config,
-        operator,
-        RpcBatchSource::new(l2.parse()?),
-        DevelopmentProver,
-    )
-    .await?;
     let (stop_publisher, publisher_stopped) = tokio::sync::oneshot::channel::<()>();
-    let publisher = tokio::spawn(publisher.run(async {
-        let _ = publisher_stopped.await;
-    }));
+    let publisher = if args.no_publisher {
+        step(format!(
+            "no publisher (--no-publisher): batches wait for `fractal publisher` run as the operator {}",
+            operator.address()
+        ));
+        None
+    } else {
+        step(format!(
+            "starting the publisher (operator {}, development verifier: INSECURE)",
+            operator.address()
+        ));
+        let mut publisher_config = PublisherConfig::new(
+            l1.parse()?,
+            registered.settlement,
+            args.chain_id,
+            dir.join("publisher"),
+        );
+        publisher_config.poll_interval = Duration::from_millis(500);
+        publisher_config.da = args.da;
+        let publisher = Publisher::new(
+            publisher_config,
+            operator,
+            RpcBatchSource::new(l2.parse()?),
+            DevelopmentProver,
+        )
+        .await?;
+        Some(tokio::spawn(publisher.run(async {
+            let _ = publisher_stopped.await;
+        })))
+    };
 
     if args.deposit_ether > 0 {
         step(format!(
@@ -406,10 +418,12 @@ pub(crate) async fn run(
     step("stopping");
     let _ = stop_publisher.send(());
     let _ = stop_node.send(());
-    match publisher.await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => tracing::error!(error = %e, "the publisher failed"),
-        Err(e) => tracing::error!(error = %e, "the publisher panicked"),
+    if let Some(publisher) = publisher {
+        match publisher.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the publisher failed"),
+            Err(e) => tracing::error!(error = %e, "the publisher panicked"),
+        }
     }
     if let Some(reason) = stopped_early {
         bail!(reason);
