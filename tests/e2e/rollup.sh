@@ -116,6 +116,8 @@ node_batch_root="$(cast rpc fractal_batchByNumber "$(cast to-hex "$batches_rebui
 check "the rebuilt state root is the node's for the same batch" test "$rebuilt_root" = "$node_batch_root"
 check "the rebuilt state gives the cast deposit's recipient exactly 3 ETH" \
   node -e "const s=require('$dir/rebuilt.json'); process.exit(BigInt(s.accounts['$fresh'.toLowerCase()]?.balance ?? s.accounts['$fresh']?.balance ?? 0) === 3n*10n**18n ? 0 : 1)"
+check "fractal genesis prints the registered genesis root" test "$("$fractal" genesis --config "$config" 2>/dev/null)" = "$(field chain.genesisStateRoot)"
+check "fractal genesis refuses a file that is not a chain configuration" bash -c "! '$fractal' genesis --config '$root/package.json'"
 sed 's/chain_id = 4242/chain_id = 4243/' "$config" > "$dir/other.toml"
 check "rebuilding with another chain's configuration is refused" \
   bash -c "! '$fractal' rebuild --l1-rpc '$l1' --chain-file '$chain_file' --config '$dir/other.toml'"
