@@ -21,8 +21,8 @@ use std::{
 
 use alloy_primitives::B256;
 use fractal_primitives::{
-    BatchHeader, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
-    SparseMerkleTree, StateDiff,
+    BatchHeader, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch, StateDiff,
+    StateTree,
     pubdata::{self, BatchWrites, BlockRange, PubdataTables},
     rolling_hash,
 };
@@ -172,7 +172,7 @@ impl Batches {
 /// The state a batcher carries from batch to batch.
 struct Tip {
     tables: PubdataTables,
-    tree: SparseMerkleTree,
+    tree: StateTree,
     header: BatchHeader,
 }
 
@@ -202,18 +202,18 @@ fn estimate(diff: &StateDiff) -> usize {
 /// Rebuilds the batcher's tip from the genesis and the sealed batches' pubdata.
 fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
     let mut tables = PubdataTables::genesis(genesis);
-    let mut tree = SparseMerkleTree::new();
+    let mut tree = StateTree::new();
     for (key, value) in tables.entries() {
-        tree.insert(key.state_key(), value)?;
+        tree.set(key.state_key(), value)?;
     }
-    let mut header = BatchHeader::genesis(B256::from(tree.root()?), 0);
+    let mut header = BatchHeader::genesis(B256::from(tree.root()), 0);
     for number in 1..=batches.latest() {
         let batch = batches
             .get(number)?
             .ok_or_else(|| Error::Batch(format!("batch {number} vanished")))?;
         let decoded = pubdata::decode(&mut tables, &batch.pubdata)?;
         for (key, value) in &decoded.writes.values {
-            tree.insert(key.state_key(), *value)?;
+            tree.set(key.state_key(), *value)?;
         }
         if batch.header.prevStateRoot != header.newStateRoot {
             return Err(Error::Batch(format!(
@@ -223,7 +223,7 @@ fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
         }
         header = batch.header;
     }
-    let root = B256::from(tree.root()?);
+    let root = B256::from(tree.root());
     if root != header.newStateRoot {
         return Err(Error::Batch(format!(
             "the sealed batches' pubdata rebuilds state root {root}, but batch {} claims {}",
@@ -240,11 +240,11 @@ fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
 /// The state root of a chain's genesis: what its parent registers as batch 0.
 pub fn genesis_state_root(genesis: &StateDiff) -> Result<B256> {
     let tables = PubdataTables::genesis(genesis);
-    let mut tree = SparseMerkleTree::new();
+    let mut tree = StateTree::new();
     for (key, value) in tables.entries() {
-        tree.insert(key.state_key(), value)?;
+        tree.set(key.state_key(), value)?;
     }
-    Ok(B256::from(tree.root()?))
+    Ok(B256::from(tree.root()))
 }
 
 /// Seals the chain's blocks into batches until `stop` is set.
@@ -398,11 +398,12 @@ impl<S: Store + 'static> Batcher<S> {
         let mut tables = self.tip.tables.clone();
         let pubdata =
             pubdata::encode(&mut tables, &writes, BlockRange::new(open.first, open.last))?;
-        let mut tree = self.tip.tree.clone();
+        // Written in place: an error below stops the batcher, which rebuilds its tip at the next start.
+        let tree = &mut self.tip.tree;
         for (key, value) in &writes.values {
-            tree.insert(key.state_key(), *value)?;
+            tree.set(key.state_key(), *value)?;
         }
-        let root = B256::from(tree.root()?);
+        let root = B256::from(tree.root());
         let messages = MessageTree::from_messages(&open.messages)?;
         let previous = &self.tip.header;
         let header = BatchHeader {
@@ -442,11 +443,8 @@ impl<S: Store + 'static> Batcher<S> {
             seal_ms = started.elapsed().as_millis() as u64,
             "sealed batch"
         );
-        self.tip = Tip {
-            tables,
-            tree,
-            header: batch.header,
-        };
+        self.tip.tables = tables;
+        self.tip.header = batch.header;
         let next = open.last + 1;
         self.open = OpenBatch {
             first: next,

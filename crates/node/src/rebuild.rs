@@ -14,7 +14,7 @@ use alloy::{
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
 use fractal_primitives::{
-    BatchHeader, SparseMerkleTree, StateDiff, StateKind, commitBatchesCall,
+    BatchHeader, StateDiff, StateKind, StateTree, commitBatchesCall,
     pubdata::{self, PubdataTables},
 };
 use serde::Serialize;
@@ -94,11 +94,11 @@ pub async fn rebuild(
         .map_err(|e| Error::Parent(e.to_string()))?;
 
     let mut tables = PubdataTables::genesis(genesis);
-    let mut tree = SparseMerkleTree::new();
+    let mut tree = StateTree::new();
     for (key, value) in tables.entries() {
-        tree.insert(key.state_key(), value)?;
+        tree.set(key.state_key(), value)?;
     }
-    let genesis_root = B256::from(tree.root()?);
+    let genesis_root = B256::from(tree.root());
     let registered = view
         .stateRoot(0)
         .block(BlockId::number(latest))
@@ -180,10 +180,10 @@ pub async fn rebuild(
         let data = &pubdata_of(&provider, *number, header, data, &blob_txs).await?;
         let decoded = pubdata::decode(&mut tables, data)?;
         for (key, value) in &decoded.writes.values {
-            tree.insert(key.state_key(), *value)?;
+            tree.set(key.state_key(), *value)?;
         }
         code.extend(decoded.writes.code);
-        let root = B256::from(tree.root()?);
+        let root = B256::from(tree.root());
         if root != header.newStateRoot || header.prevStateRoot != state.state_root {
             return Err(Error::Batch(format!(
                 "batch {number}'s pubdata rebuilds state root {root}, its header claims {}",

@@ -17,6 +17,7 @@ mod name;
 mod priority;
 pub mod pubdata;
 mod state;
+mod state_tree;
 
 pub use batch::{
     BatchHeader, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch,
@@ -33,3 +34,4 @@ pub use priority::{
     PRIORITY_TX_TYPE, PriorityOp, TransactionRequested, apply_alias, rolling_hash, undo_alias,
 };
 pub use state::{SparseMerkleTree, StateKind, balance_key, state_key, state_leaf, word_hash};
+pub use state_tree::{StateTree, WriteKind, WriteWitness};
