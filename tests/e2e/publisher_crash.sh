@@ -6,38 +6,20 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-source tools/env.sh
-fractal="${FRACTAL_BIN:-target/debug/fractal}"
-l1_port="${E2E_L1_PORT:-18945}"; l2_port=$((l1_port + 1)); rest_port=$((l1_port + 2))
+source tests/e2e/devnet.sh
+l1_port="${E2E_L1_PORT:-18945}"; l2_port=$((l1_port + 1))
 dir="$root/.devnet/e2e-publisher-crash-$$"
 l1="http://127.0.0.1:$l1_port"; l2="http://127.0.0.1:$l2_port"
-passed=0; failed=0
-check() { # check <description> <command...>
-  local what="$1"; shift
-  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok   - $what"; else failed=$((failed + 1)); echo "FAIL - $what"; fi
-}
-devnet_pid=""; publisher_pid=""; traffic_pid=""
+publisher_pid=""; traffic_pid=""
 cleanup() {
   [[ -n "$traffic_pid" ]] && kill "$traffic_pid" 2>/dev/null
   [[ -n "$publisher_pid" ]] && kill -9 "$publisher_pid" 2>/dev/null
   [[ -n "$devnet_pid" ]] && kill -INT "$devnet_pid" 2>/dev/null && wait "$devnet_pid" 2>/dev/null
-  rm -rf "$dir" "$dir".*.log
+  rm -rf "$dir" "$dir".*log
 }
 trap cleanup EXIT
 
-mkdir -p "$root/.devnet"
-"$fractal" devnet --dir "$dir" --l1-port "$l1_port" --l2-port "$l2_port" --rest-port "$rest_port" \
-  --block-time-ms 200 --batch-blocks 3 --deposit-ether 10 --no-publisher > "$dir.devnet.log" 2>&1 &
-devnet_pid=$!
-for _ in $(seq 1 600); do
-  [[ -f "$dir/devnet.json" ]] && break
-  kill -0 "$devnet_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [[ ! -f "$dir/devnet.json" ]]; then
-  cat "$dir.devnet.log"; echo "0 passed, 1 failed (the devnet did not come up)"; exit 1
-fi
-field() { node -e "console.log(require('$dir/devnet.json').$1)"; }
+start_devnet "$dir" "$l1_port" --block-time-ms 200 --batch-blocks 3 --deposit-ether 10 --no-publisher
 settlement="$(field contracts.settlement)"; chain_file="$(field chain.deployment)"
 operator_key=0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6   # anvil dev account 9
 user_key=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d       # anvil dev account 1

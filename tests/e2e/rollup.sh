@@ -7,41 +7,22 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-source tools/env.sh
-fractal="${FRACTAL_BIN:-target/debug/fractal}"
+source tests/e2e/devnet.sh
 da="${E2E_DA:-rollup-calldata}"
-l1_port="${E2E_L1_PORT:-18745}"; l2_port=$((l1_port + 1)); rest_port=$((l1_port + 2))
+l1_port="${E2E_L1_PORT:-18745}"; l2_port=$((l1_port + 1))
 dir="$root/.devnet/e2e-rollup-$$"
 l1="http://127.0.0.1:$l1_port"; l2="http://127.0.0.1:$l2_port"
-passed=0; failed=0
-check() { # check <description> <command...>
-  local what="$1"; shift
-  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); echo "ok   - $what"; else failed=$((failed + 1)); echo "FAIL - $what"; fi
-}
 eventually() { # eventually <seconds> <command...>: retries until it succeeds
   local until=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do (( SECONDS < until )) || return 1; sleep 0.2; done
 }
-devnet_pid=""
 cleanup() {
   [[ -n "$devnet_pid" ]] && kill -INT "$devnet_pid" 2>/dev/null && wait "$devnet_pid" 2>/dev/null
   rm -rf "$dir" "$dir.log"
 }
 trap cleanup EXIT
 
-mkdir -p "$root/.devnet"
-"$fractal" devnet --dir "$dir" --l1-port "$l1_port" --l2-port "$l2_port" --rest-port "$rest_port" \
-  --block-time-ms 200 --batch-blocks 5 --deposit-ether 100 --da "$da" > "$dir.log" 2>&1 &
-devnet_pid=$!
-for _ in $(seq 1 600); do
-  [[ -f "$dir/devnet.json" ]] && break
-  kill -0 "$devnet_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [[ ! -f "$dir/devnet.json" ]]; then
-  cat "$dir.log"; echo "0 passed, 1 failed (the devnet did not come up)"; exit 1
-fi
-field() { node -e "console.log(require('$dir/devnet.json').$1)"; }
+start_devnet "$dir" "$l1_port" --block-time-ms 200 --batch-blocks 5 --deposit-ether 100 --da "$da"
 vault="$(field contracts.bridgeVault)"; settlement="$(field contracts.settlement)"
 chain_file="$(field chain.deployment)"; suite_file="$(field l1.suite)"
 bridge=0x0000000000000000000000000000000000010003
@@ -88,7 +69,7 @@ tx="$(node -e "console.log(JSON.parse(process.argv[1]).transactionHash)" "$out")
 check "the withdrawal succeeds on the chain" node -e "process.exit(JSON.parse(process.argv[1]).status === '0x1' ? 0 : 1)" "$out"
 check "the chain's bridge locks the 0.25 ETH" test "$(balance $bridge "$l2")" = "250000000000000000"
 check "finalizing before the batch is executed is refused clearly" \
-  bash -c "'$fractal' withdraw finalize --l1-rpc '$l1' --l2-rpc '$l2' --chain-file '$chain_file' --suite-file '$suite_file' --private-key '$k3' --tx '$tx' 2>&1 | grep -qi 'not\\|wait'"
+  bash -c "'$fractal' withdraw finalize --l1-rpc '$l1' --l2-rpc '$l2' --chain-file '$chain_file' --suite-file '$suite_file' --private-key '$k3' --tx '$tx' 2>&1 | grep -q 'is not in a sealed batch yet\\|has executed batches up to'"
 check "the withdrawal is finalized on L1 once its batch is executed" \
   timeout 120 "$fractal" withdraw finalize --l1-rpc "$l1" --l2-rpc "$l2" --chain-file "$chain_file" --suite-file "$suite_file" \
   --private-key "$k3" --tx "$tx" --wait

@@ -201,11 +201,7 @@ fn estimate(diff: &StateDiff) -> usize {
 
 /// Rebuilds the batcher's tip from the genesis and the sealed batches' pubdata.
 fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
-    let mut tables = PubdataTables::genesis(genesis);
-    let mut tree = StateTree::new();
-    for (key, value) in tables.entries() {
-        tree.set(key.state_key(), value)?;
-    }
+    let (mut tables, mut tree) = genesis_state(genesis)?;
     let mut header = BatchHeader::genesis(B256::from(tree.root()), 0);
     for number in 1..=batches.latest() {
         let batch = batches
@@ -239,12 +235,18 @@ fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
 
 /// The state root of a chain's genesis: what its parent registers as batch 0.
 pub fn genesis_state_root(genesis: &StateDiff) -> Result<B256> {
+    Ok(B256::from(genesis_state(genesis)?.1.root()))
+}
+
+/// The pubdata tables and the state tree of a chain's genesis: where the batcher and a rebuilder
+/// start.
+pub fn genesis_state(genesis: &StateDiff) -> Result<(PubdataTables, StateTree)> {
     let tables = PubdataTables::genesis(genesis);
     let mut tree = StateTree::new();
     for (key, value) in tables.entries() {
         tree.set(key.state_key(), value)?;
     }
-    Ok(B256::from(tree.root()))
+    Ok((tables, tree))
 }
 
 /// Seals the chain's blocks into batches until `stop` is set.
@@ -395,10 +397,13 @@ impl<S: Store + 'static> Batcher<S> {
         let open = std::mem::take(&mut self.open);
         let started = Instant::now();
         let writes = BatchWrites::from_diffs(&self.tip.tables, open.diffs.iter().map(|d| &**d));
-        let mut tables = self.tip.tables.clone();
-        let pubdata =
-            pubdata::encode(&mut tables, &writes, BlockRange::new(open.first, open.last))?;
-        // Written in place: an error below stops the batcher, which rebuilds its tip at the next start.
+        // The tip changes in place: an error below stops the batcher, which rebuilds its tip from the
+        // stored batches at the next start.
+        let pubdata = pubdata::encode(
+            &mut self.tip.tables,
+            &writes,
+            BlockRange::new(open.first, open.last),
+        )?;
         let tree = &mut self.tip.tree;
         for (key, value) in &writes.values {
             tree.set(key.state_key(), *value)?;
@@ -443,7 +448,6 @@ impl<S: Store + 'static> Batcher<S> {
             seal_ms = started.elapsed().as_millis() as u64,
             "sealed batch"
         );
-        self.tip.tables = tables;
         self.tip.header = batch.header;
         let next = open.last + 1;
         self.open = OpenBatch {

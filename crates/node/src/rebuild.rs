@@ -13,10 +13,7 @@ use alloy::{
     sol_types::{SolCall, SolEvent},
 };
 use alloy_primitives::{Address, B256, Bytes, U256};
-use fractal_primitives::{
-    BatchHeader, StateDiff, StateKind, StateTree, commitBatchesCall,
-    pubdata::{self, PubdataTables},
-};
+use fractal_primitives::{BatchHeader, StateDiff, StateKind, commitBatchesCall, pubdata};
 use serde::Serialize;
 use tracing::info;
 
@@ -93,11 +90,7 @@ pub async fn rebuild(
         .await
         .map_err(|e| Error::Parent(e.to_string()))?;
 
-    let mut tables = PubdataTables::genesis(genesis);
-    let mut tree = StateTree::new();
-    for (key, value) in tables.entries() {
-        tree.set(key.state_key(), value)?;
-    }
+    let (mut tables, mut tree) = crate::batches::genesis_state(genesis)?;
     let genesis_root = B256::from(tree.root());
     let registered = view
         .stateRoot(0)
@@ -111,9 +104,9 @@ pub async fn rebuild(
         )));
     }
 
-    // The last commit of each batch number wins (a reverted batch is committed again).
-    let mut committed: BTreeMap<u64, (BatchHeader, Bytes)> = BTreeMap::new();
-    let mut blob_txs: BTreeMap<u64, B256> = BTreeMap::new();
+    // The last commit of each batch number wins (a reverted batch is committed again): its header,
+    // DA input and transaction.
+    let mut committed: BTreeMap<u64, (BatchHeader, Bytes, B256)> = BTreeMap::new();
     let mut from = from_block;
     while from <= latest {
         let to = latest.min(from + MAX_LOG_RANGE - 1);
@@ -155,8 +148,7 @@ pub async fn rebuild(
                     event.batchHash
                 )));
             }
-            blob_txs.insert(number, hash);
-            committed.insert(number, (header, call.daInputs[position].clone()));
+            committed.insert(number, (header, call.daInputs[position].clone(), hash));
         }
         from = to + 1;
     }
@@ -170,14 +162,14 @@ pub async fn rebuild(
         accounts: BTreeMap::new(),
         code: BTreeMap::new(),
     };
-    for (number, (header, data)) in &committed {
+    for (number, (header, data, tx)) in &committed {
         if *number != state.batch_number + 1 {
             return Err(Error::Batch(format!(
                 "batch {number} is committed but batch {} is not",
                 state.batch_number + 1
             )));
         }
-        let data = &pubdata_of(&provider, *number, header, data, &blob_txs).await?;
+        let data = &pubdata_of(&provider, *number, header, data, *tx).await?;
         let decoded = pubdata::decode(&mut tables, data)?;
         for (key, value) in &decoded.writes.values {
             tree.set(key.state_key(), *value)?;
@@ -242,14 +234,14 @@ pub async fn rebuild(
 }
 
 /// The pubdata of committed batch `number`: its `daInput` itself (calldata DA), or the blobs the
-/// committing transaction carried (blob DA), fetched from the parent's blob archive — today anvil's
+/// committing transaction `tx` carried (blob DA), fetched from the parent's blob archive — today anvil's
 /// (`anvil_getBlobsByTransactionHash`) — and checked against the listed versioned hashes.
 async fn pubdata_of<P: Provider>(
     provider: &P,
     number: u64,
     header: &BatchHeader,
     da_input: &Bytes,
-    commits: &BTreeMap<u64, B256>,
+    tx: B256,
 ) -> Result<Bytes> {
     if alloy_primitives::keccak256(da_input) == header.pubdataCommitment {
         return Ok(da_input.clone());
@@ -265,7 +257,6 @@ async fn pubdata_of<P: Provider>(
             "batch {number}'s blob hashes do not match its pubdata commitment"
         )));
     }
-    let tx = commits[&number];
     let blobs: Option<Vec<alloy::eips::eip4844::Blob>> = provider
         .raw_request("anvil_getBlobsByTransactionHash".into(), (tx,))
         .await

@@ -159,12 +159,18 @@ pub trait FractalApi {
 pub struct FractalRpc<S> {
     chain: Arc<Chain<S>>,
     batches: Option<Arc<Batches>>,
+    /// Computed at the first request: the genesis never changes.
+    genesis_root: std::sync::OnceLock<B256>,
 }
 
 impl<S> FractalRpc<S> {
     /// Serves `chain` and, when it seals batches, `batches`.
     pub fn new(chain: Arc<Chain<S>>, batches: Option<Arc<Batches>>) -> Self {
-        Self { chain, batches }
+        Self {
+            chain,
+            batches,
+            genesis_root: std::sync::OnceLock::new(),
+        }
     }
 
     fn batches(&self) -> RpcResult<&Batches> {
@@ -192,8 +198,14 @@ impl<S: Store + 'static> FractalApiServer for FractalRpc<S> {
     }
 
     fn genesis_state_root(&self) -> RpcResult<B256> {
-        crate::batches::genesis_state_root(&crate::chain::genesis_block(self.chain.config()).diff)
-            .map_err(rpc_error)
+        if let Some(root) = self.genesis_root.get() {
+            return Ok(*root);
+        }
+        let root = crate::batches::genesis_state_root(
+            &crate::chain::genesis_block(self.chain.config()).diff,
+        )
+        .map_err(rpc_error)?;
+        Ok(*self.genesis_root.get_or_init(|| root))
     }
 
     fn next_priority_index(&self) -> RpcResult<U64> {
