@@ -7,15 +7,33 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help devnet bootstrap build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup deploy-local pr clean
+.PHONY: help devnet bootstrap circuits setup fixture setup-check build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup bench-proofs deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-devnet: bootstrap ## The whole stack: anvil (L1), the suite, a chain with its node and publisher, deposits; Ctrl-C stops it
+devnet: setup ## The whole stack: anvil (L1), the suite, a chain with its node and a publisher submitting Groth16 proofs, deposits; Ctrl-C stops it
 	$(ENV) forge build -q
+	$(ENV) target/debug/fractal devnet --prover groth16
+
+circuits: bootstrap ## Compile the chunk circuit into circuits/build (skipped when its sources did not change)
+	tools/circuits
+
+setup: circuits ## Development keys (INSECURE, cached by circuit hash) for the chunk circuit, and Groth16Verifier.sol from them
 	cargo build -q -p fractal-cli
-	$(ENV) target/debug/fractal devnet
+	target/debug/fractal setup
+	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
+
+fixture: setup ## Prove the sample batch again for the Foundry tests (contracts/test/fixtures/groth16-batch.json)
+	target/debug/fractal setup --fixture contracts/test/fixtures/groth16-batch.json
+	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
+
+setup-check: circuits ## Fail when Groth16Verifier.sol is not what the circuit's development key renders
+	cargo build -q -p fractal-cli
+	mkdir -p .devnet/setup-check
+	target/debug/fractal setup --verifier .devnet/setup-check/Groth16Verifier.sol > /dev/null
+	$(ENV) forge fmt .devnet/setup-check/Groth16Verifier.sol
+	diff -u contracts/src/settlement/Groth16Verifier.sol .devnet/setup-check/Groth16Verifier.sol || { echo "Groth16Verifier.sol is stale: run make setup and commit it" >&2; exit 1; }
 
 bootstrap: ## Install the pinned toolchain (npm: Foundry, solc-js, circom2, circomlib, snarkjs)
 	@tools/bootstrap
@@ -24,27 +42,30 @@ build: bootstrap ## Build contracts and the Rust workspace
 	$(ENV) forge build
 	cargo build --workspace
 
-test: bootstrap lint test-rust test-contracts test-e2e ## Everything CI runs: lint, Rust, contracts, end to end
+test: bootstrap lint setup-check test-rust test-contracts test-e2e ## Everything CI runs: lint, the verifier drift check, Rust, contracts, end to end
 
-test-rust: ## Rust unit and integration tests, and the shared-vector drift check
+test-rust: circuits ## Rust unit and integration tests (the prover's use the compiled circuit), and the shared-vector drift check
 	cargo test --workspace
 	cargo run -q -p fractal-cli -- vectors --check
 
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test
 
-test-e2e: bootstrap ## End to end: the suite on anvil, `fractal node --dev`, and the rollup loop through `fractal devnet`
+test-e2e: bootstrap setup ## End to end: the suite on anvil, `fractal node --dev`, the rollup loop through `fractal devnet`, real proofs
 	cargo build -q -p fractal-cli
 	$(ENV) forge build -q
 	bash tests/e2e/deploy_local.sh
 	bash tests/e2e/node.sh
 	bash tests/e2e/rollup.sh
+	bash tests/e2e/proofs.sh
 	E2E_DA=rollup-blob E2E_L1_PORT=18845 bash tests/e2e/rollup.sh
 	bash tests/e2e/publisher_crash.sh
 	@echo "# the node benchmark runs end to end (a small workload; figures come from make bench-node)"
 	$(ENV) target/debug/fractal bench node --senders 10 --txs 200 --latency-txs 100 --rate 100 --repeats 1 --out .devnet/bench-smoke/node > /dev/null
 	@echo "# the rollup benchmark runs end to end (a small workload; figures come from make bench-rollup)"
 	$(ENV) target/debug/fractal bench rollup --holders 4 --slots 16 --out .devnet/bench-smoke/rollup --work-dir .devnet/bench-smoke/rollup-devnet > /dev/null
+	@echo "# the proof benchmark runs end to end (one repeat, no snarkjs; figures come from make bench-proofs)"
+	$(ENV) target/debug/fractal bench proofs --repeats 1 --skip-snarkjs --out .devnet/bench-smoke/proofs > /dev/null
 
 lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
 	cargo fmt --all --check
@@ -76,6 +97,12 @@ bench-rollup: bootstrap ## Pubdata bytes per transfer, first and repeated write;
 	@# Sizes and gas do not depend on the build profile: the debug build that make devnet uses.
 	cargo build -q -p fractal-cli
 	$(ENV) target/debug/fractal bench rollup
+
+bench-proofs: circuits ## arkworks vs snarkjs on one chunk (same key, same witness), constraints per write, proven writes/s, key sizes, verification gas → bench/proofs.md
+	$(ENV) forge build -q
+	@# The dev profile compiles fractal-prover and its dependencies at opt-level 3: the debug build proves at full speed.
+	cargo build -q -p fractal-cli
+	$(ENV) target/debug/fractal bench proofs
 
 deploy-local: ## Start anvil, deploy the suite, register chain `base`, deposit, print the addresses
 	tools/deploy-local

@@ -7,6 +7,8 @@ import {RollupCalldataDA} from "../contracts/src/da/RollupCalldataDA.sol";
 import {ValidiumDA} from "../contracts/src/da/ValidiumDA.sol";
 import {ChainRegistry} from "../contracts/src/registry/ChainRegistry.sol";
 import {DevelopmentVerifier} from "../contracts/src/settlement/DevelopmentVerifier.sol";
+import {Groth16BatchVerifier} from "../contracts/src/settlement/Groth16BatchVerifier.sol";
+import {Groth16Verifier} from "../contracts/src/settlement/Groth16Verifier.sol";
 import {PriorityQueue} from "../contracts/src/settlement/PriorityQueue.sol";
 import {Settlement} from "../contracts/src/settlement/Settlement.sol";
 import {ScriptBase} from "./utils/ScriptBase.sol";
@@ -16,7 +18,9 @@ import {ScriptBase} from "./utils/ScriptBase.sol";
 /// writes `deployments/<chainId>.json`, which the Rust side reads (`fractal_primitives::Deployment`).
 /// @dev Environment:
 ///  - FRACTAL_HOST_NAME: this chain's full name ("" on L1, e.g. "base" on the basechain).
-///  - FRACTAL_VERIFIER: an existing verifier to use; unset deploys the INSECURE DevelopmentVerifier.
+///  - FRACTAL_VERIFIER: an existing verifier to use; unset deploys one according to FRACTAL_PROOF_SYSTEM.
+///  - FRACTAL_PROOF_SYSTEM: "groth16" deploys the generated Groth16Verifier (`fractal setup`) behind a
+///    Groth16BatchVerifier; "development" (the default) the INSECURE DevelopmentVerifier.
 ///  - FRACTAL_DEPLOYMENTS_DIR: output folder (default `deployments/`).
 /// Run: forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY
 contract Deploy is ScriptBase {
@@ -28,8 +32,17 @@ contract Deploy is ScriptBase {
 
         vm.startBroadcast();
         if (verifier == address(0)) {
-            verifier = address(new DevelopmentVerifier());
-            verifierKind = "development-insecure";
+            if (
+                keccak256(bytes(vm.envOr("FRACTAL_PROOF_SYSTEM", string("development"))))
+                    == keccak256("groth16")
+            ) {
+                Groth16Verifier chunkVerifier = new Groth16Verifier();
+                verifier = address(new Groth16BatchVerifier(address(chunkVerifier)));
+                verifierKind = chunkVerifier.INSECURE() ? "groth16-development-insecure" : "groth16";
+            } else {
+                verifier = address(new DevelopmentVerifier());
+                verifierKind = "development-insecure";
+            }
         }
         address settlementImpl = address(new Settlement());
         address queueImpl = address(new PriorityQueue());

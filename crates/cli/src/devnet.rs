@@ -21,7 +21,11 @@ use clap::Args;
 use eyre::{Context, Result, bail, eyre};
 use fractal_node::config::{BatchConfig, ChainConfig, DEV_ACCOUNTS, ParentConfig};
 use fractal_primitives::{ChainDeployment, Deployment};
-use fractal_publisher::{DevelopmentProver, Publisher, PublisherConfig, RpcBatchSource};
+use fractal_publisher::{
+    DevelopmentProver, Publisher, PublisherConfig, RpcBatchSource, WorkerProver,
+};
+
+use crate::publisher::{ProofSystem, ProverArgs};
 use tokio::process::{Child, Command};
 
 sol! {
@@ -87,6 +91,11 @@ pub(crate) struct DevnetArgs {
     /// files the devnet writes.
     #[arg(long)]
     no_publisher: bool,
+    /// The proofs: `groth16` deploys `Groth16BatchVerifier` over the verifier `fractal setup`
+    /// generated and proves every batch with the chunk circuit; `development` (the default) the
+    /// INSECURE development verifier and prover.
+    #[command(flatten)]
+    proofs: ProverArgs,
     /// Ether deposited from L1 for each dev account at start (0: none).
     #[arg(long, default_value_t = 100)]
     deposit_ether: u64,
@@ -212,6 +221,14 @@ pub(crate) async fn run(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<()> {
     let (anvil, forge) = (foundry("anvil")?, foundry("forge")?);
+    // Load the circuit and its keys first: a missing circuit fails before anything starts.
+    let groth16 = match args.proofs.prover {
+        ProofSystem::Groth16 if !args.no_publisher => {
+            step("loading the chunk circuit and its keys");
+            Some(std::sync::Arc::new(args.proofs.groth16()?))
+        }
+        _ => None,
+    };
     if !Path::new("script/Deploy.s.sol").exists() {
         bail!("run `fractal devnet` from the repository root (it deploys script/*.s.sol)");
     }
@@ -246,7 +263,18 @@ pub(crate) async fn run(
     let l1_chain_id = l1_provider.get_chain_id().await?;
 
     step("deploying the settlement suite (script/Deploy.s.sol)");
-    forge_script(&forge, "script/Deploy.s.sol", &l1, &dir, &[]).await?;
+    let proof_system = match args.proofs.prover {
+        ProofSystem::Groth16 => "groth16",
+        ProofSystem::Development => "development",
+    };
+    forge_script(
+        &forge,
+        "script/Deploy.s.sol",
+        &l1,
+        &dir,
+        &[("FRACTAL_PROOF_SYSTEM", proof_system.to_string())],
+    )
+    .await?;
     let suite = Deployment::from_json(&std::fs::read_to_string(
         dir.join(format!("{l1_chain_id}.json")),
     )?)?;
@@ -325,8 +353,12 @@ pub(crate) async fn run(
         None
     } else {
         step(format!(
-            "starting the publisher (operator {}, development verifier: INSECURE)",
-            operator.address()
+            "starting the publisher (operator {}, {})",
+            operator.address(),
+            match args.proofs.prover {
+                ProofSystem::Groth16 => "Groth16 proofs of the chunk circuit",
+                ProofSystem::Development => "development verifier: INSECURE",
+            }
         ));
         let mut publisher_config = PublisherConfig::new(
             l1.parse()?,
@@ -336,16 +368,22 @@ pub(crate) async fn run(
         );
         publisher_config.poll_interval = Duration::from_millis(500);
         publisher_config.da = args.da;
-        let publisher = Publisher::new(
-            publisher_config,
-            operator,
-            RpcBatchSource::new(l2.parse()?),
-            DevelopmentProver,
-        )
-        .await?;
-        Some(tokio::spawn(publisher.run(async {
+        let source = RpcBatchSource::new(l2.parse()?);
+        let stopped = async {
             let _ = publisher_stopped.await;
-        })))
+        };
+        Some(match groth16 {
+            Some(prover) => {
+                let prover = WorkerProver::new(prover, l2.parse()?);
+                let publisher = Publisher::new(publisher_config, operator, source, prover).await?;
+                tokio::spawn(publisher.run(stopped))
+            }
+            None => {
+                let publisher =
+                    Publisher::new(publisher_config, operator, source, DevelopmentProver).await?;
+                tokio::spawn(publisher.run(stopped))
+            }
+        })
     };
 
     if args.deposit_ether > 0 {

@@ -3,10 +3,13 @@
 #![allow(clippy::print_stdout)]
 
 mod bench;
+mod bench_proofs;
 mod bench_rollup;
 mod devnet;
+mod prove;
 mod publisher;
 mod rebuild;
+mod setup;
 mod vectors;
 mod withdraw;
 
@@ -83,6 +86,14 @@ enum Command {
     /// Rebuilds a chain's state from its parent alone (the pubdata of every committed batch), checking
     /// the state root of every batch; optionally compares every account with a running node.
     Rebuild(rebuild::RebuildArgs),
+    /// Makes (or loads) the batch circuit's proving keys and writes the Solidity verifier rendered
+    /// from them; the default is the INSECURE development setup, `--zkey`/`--ptau` the production
+    /// path (docs/proofs.md).
+    Setup(setup::SetupArgs),
+    /// Proves one sealed batch with the chunk circuit (from a node, or from the batch's files) and
+    /// prints the proof bytes `Settlement.proveBatches` takes; refuses a batch whose writes do not
+    /// lead to its new state root.
+    Prove(prove::ProveArgs),
     /// Prints the genesis state root of a chain (what its parent registers as batch 0).
     Genesis {
         /// The chain's configuration file (`chain.toml`).
@@ -103,6 +114,9 @@ enum BenchCommand {
     /// Pubdata bytes per ERC-20 transfer, ether transfer, first write and repeated write, and the L1
     /// gas of commit, prove and execute per batch, on the whole stack through `fractal devnet`.
     Rollup(bench_rollup::RollupBench),
+    /// arkworks against snarkjs on the same circuit, key and witness; constraints per write, proven
+    /// writes per second, key sizes and verification gas (bench/proofs.md).
+    Proofs(bench_proofs::ProofBench),
 }
 
 async fn shutdown_signal() {
@@ -250,6 +264,15 @@ fn main() -> Result<()> {
             let report = runtime.block_on(bench_rollup::run(settings))?;
             println!("{report}");
         }
+        Command::Bench {
+            what: BenchCommand::Proofs(settings),
+        } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let report = runtime.block_on(bench_proofs::run(settings))?;
+            println!("{report}");
+        }
         Command::Devnet(args) => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -262,6 +285,8 @@ fn main() -> Result<()> {
                 .build()?;
             runtime.block_on(rebuild::run(args))?;
         }
+        Command::Setup(args) => setup::run(&args)?,
+        Command::Prove(args) => prove::run(&args)?,
         Command::Genesis { config } => {
             let text = std::fs::read_to_string(&config)
                 .wrap_err_with(|| format!("reading {}", config.display()))?;

@@ -6,7 +6,52 @@ use alloy::{signers::local::PrivateKeySigner, transports::http::reqwest::Url};
 use clap::Args;
 use eyre::{Context, Result};
 use fractal_primitives::ChainDeployment;
-use fractal_publisher::{DevelopmentProver, Publisher, PublisherConfig, RpcBatchSource};
+use fractal_publisher::{
+    DevelopmentProver, Publisher, PublisherConfig, RpcBatchSource, WorkerProver,
+};
+
+/// Which proofs the publisher submits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ProofSystem {
+    /// Groth16 proofs of the chunk circuit, for `Groth16BatchVerifier` (keys from `fractal setup`).
+    Groth16,
+    /// The INSECURE development "proof" that only `DevelopmentVerifier` accepts.
+    Development,
+}
+
+/// Where the chunk circuit and its keys are.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ProverArgs {
+    /// Which proofs to submit: the deployment's verifier decides (`verifierKind` in its file).
+    #[arg(long, value_enum, default_value_t = ProofSystem::Development)]
+    pub(crate) prover: ProofSystem,
+    /// The compiled chunk circuit (`make circuits`).
+    #[arg(long, default_value = "circuits/build")]
+    pub(crate) circuit_dir: PathBuf,
+    /// The key cache of `fractal setup` (development keys are made there if missing).
+    #[arg(long, default_value = "circuits/build/keys")]
+    pub(crate) keys_dir: PathBuf,
+}
+
+impl ProverArgs {
+    /// The Groth16 prover with the cached keys of the compiled circuit (a ceremony key when one is
+    /// cached, else the development key, made if missing).
+    pub(crate) fn groth16(&self) -> Result<fractal_prover::Groth16Prover> {
+        let files = fractal_prover::CircuitFiles::in_dir(&self.circuit_dir);
+        files.check()?;
+        let store = fractal_prover::KeyStore::new(&self.keys_dir);
+        let keys = match store.load(&files, fractal_prover::KeyKind::Ceremony)? {
+            Some(keys) => keys,
+            None => {
+                tracing::warn!(
+                    "proving with the development key: INSECURE (its toxic waste is public)"
+                );
+                store.development(&files)?
+            }
+        };
+        Ok(fractal_prover::Groth16Prover::new(&files, keys)?)
+    }
+}
 
 /// Options of `fractal publisher`.
 #[derive(Debug, Clone, Args)]
@@ -41,6 +86,8 @@ pub(crate) struct PublisherArgs {
     /// Most batches one commit, prove or execute transaction carries.
     #[arg(long, default_value_t = 16)]
     max_batches_per_tx: u64,
+    #[command(flatten)]
+    proofs: ProverArgs,
 }
 
 /// Runs the publisher until `shutdown` resolves.
@@ -68,16 +115,28 @@ pub(crate) fn run(args: PublisherArgs, shutdown: impl Future<Output = ()>) -> Re
     config.fees.max_fee_per_gas = u128::from(args.max_fee_gwei) * 1_000_000_000;
     config.max_batches_per_tx = args.max_batches_per_tx.max(1);
     config.da = da;
-    let source = RpcBatchSource::new(args.l2_rpc);
-    tracing::warn!(
-        "proofs come from the development prover: INSECURE, accepted only by the development verifier"
-    );
+    let source = RpcBatchSource::new(args.l2_rpc.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async {
-        let publisher = Publisher::new(config, operator, source, DevelopmentProver).await?;
-        publisher.run(shutdown).await
-    })?;
+    match args.proofs.prover {
+        ProofSystem::Development => {
+            tracing::warn!(
+                "proofs come from the development prover: INSECURE, accepted only by the development verifier"
+            );
+            runtime.block_on(async {
+                let publisher = Publisher::new(config, operator, source, DevelopmentProver).await?;
+                publisher.run(shutdown).await
+            })?;
+        }
+        ProofSystem::Groth16 => {
+            let prover =
+                WorkerProver::new(std::sync::Arc::new(args.proofs.groth16()?), args.l2_rpc);
+            runtime.block_on(async {
+                let publisher = Publisher::new(config, operator, source, prover).await?;
+                publisher.run(shutdown).await
+            })?;
+        }
+    }
     Ok(())
 }

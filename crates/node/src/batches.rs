@@ -21,8 +21,8 @@ use std::{
 
 use alloy_primitives::B256;
 use fractal_primitives::{
-    BatchHeader, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch, StateDiff,
-    StateTree,
+    BatchHeader, BatchWitness, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
+    StateDiff, StateTree, WriteKind,
     pubdata::{self, BatchWrites, BlockRange, PubdataTables},
     rolling_hash,
 };
@@ -131,8 +131,41 @@ impl Batches {
         }))
     }
 
-    /// Writes the next batch durably (a temporary file, synced, then renamed).
-    fn store(&self, batch: &SealedBatch) -> Result<()> {
+    fn witness_path(&self, number: u64) -> PathBuf {
+        self.dir.join(format!("{number:010}.witness.json"))
+    }
+
+    /// The write witnesses of sealed batch `number` (what its proof is made from), if the node kept
+    /// them.
+    pub fn witness(&self, number: u64) -> Result<Option<BatchWitness>> {
+        let path = self.witness_path(number);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::Batch(format!("cannot read {}: {e}", path.display()))),
+        };
+        let witness: BatchWitness = serde_json::from_str(&text)
+            .map_err(|e| Error::Batch(format!("{} is corrupt: {e}", path.display())))?;
+        Ok(Some(witness))
+    }
+
+    /// Writes `bytes` to `path` durably (a temporary file, synced, then renamed).
+    fn write_durably(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let tmp = path.with_extension("tmp");
+        let io = |e: std::io::Error| Error::Batch(format!("cannot write {}: {e}", path.display()));
+        {
+            let mut file = fs::File::create(&tmp).map_err(io)?;
+            file.write_all(bytes).map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
+        fs::rename(&tmp, path).map_err(io)?;
+        fs::File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io)
+    }
+
+    /// Writes the next batch durably, its witness first (the batch file is what makes it sealed).
+    fn store(&self, batch: &SealedBatch, witness: &BatchWitness) -> Result<()> {
         let number = batch.header.batchNumber;
         if number != self.latest() + 1 {
             return Err(Error::Batch(format!(
@@ -140,19 +173,11 @@ impl Batches {
                 self.latest()
             )));
         }
-        let path = self.path(number);
-        let tmp = path.with_extension("json.tmp");
-        let io = |e: std::io::Error| Error::Batch(format!("cannot write {}: {e}", path.display()));
-        let text = serde_json::to_vec_pretty(batch).map_err(|e| Error::Batch(e.to_string()))?;
-        {
-            let mut file = fs::File::create(&tmp).map_err(io)?;
-            file.write_all(&text).map_err(io)?;
-            file.sync_all().map_err(io)?;
-        }
-        fs::rename(&tmp, &path).map_err(io)?;
-        fs::File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io)?;
+        let json = |e: serde_json::Error| Error::Batch(e.to_string());
+        let witness = serde_json::to_vec(witness).map_err(json)?;
+        self.write_durably(&self.witness_path(number), &witness)?;
+        let batch_json = serde_json::to_vec_pretty(batch).map_err(json)?;
+        self.write_durably(&self.path(number), &batch_json)?;
         self.index(batch);
         self.latest.store(number, Ordering::Release);
         Ok(())
@@ -352,10 +377,17 @@ impl<S: Store + 'static> Batcher<S> {
     ) -> Result<()> {
         let chain_id = self.chain.config().chain_id;
         let messages = outbox_messages(chain_id, receipts.iter().map(|(_, r)| r));
-        if self.open.messages.len() + messages.len() > MessageTree::CAPACITY
-            && self.open.transactions > 0
-        {
+        let most = self.config.max_messages.min(MessageTree::CAPACITY);
+        if self.open.messages.len() + messages.len() > most && self.open.transactions > 0 {
             self.seal()?;
+        }
+        if messages.len() > most {
+            warn!(
+                block = number,
+                messages = messages.len(),
+                max_messages = most,
+                "a block sent more messages than a batch should hold; its batch holds them all"
+            );
         }
         if self.open.messages.len() + messages.len() > MessageTree::CAPACITY {
             return Err(Error::Batch(format!(
@@ -405,8 +437,12 @@ impl<S: Store + 'static> Batcher<S> {
             BlockRange::new(open.first, open.last),
         )?;
         let tree = &mut self.tip.tree;
+        let mut witnesses = Vec::with_capacity(writes.values.len());
         for (key, value) in &writes.values {
-            tree.set(key.state_key(), *value)?;
+            let witness = tree.set(key.state_key(), *value)?;
+            if witness.kind != WriteKind::Nop {
+                witnesses.push(witness);
+            }
         }
         let root = B256::from(tree.root());
         let messages = MessageTree::from_messages(&open.messages)?;
@@ -435,7 +471,11 @@ impl<S: Store + 'static> Batcher<S> {
             pubdata,
             messages: open.messages,
         };
-        self.batches.store(&batch)?;
+        let witness = BatchWitness {
+            batch_number: batch.header.batchNumber,
+            writes: witnesses,
+        };
+        self.batches.store(&batch, &witness)?;
         info!(
             batch = batch.header.batchNumber,
             blocks = %format!("{}..={}", open.first, open.last),

@@ -97,6 +97,11 @@ pub struct BatchConfig {
     /// Pubdata size (an upper estimate) at which a batch closes, in bytes.
     #[serde(default = "default_batch_bytes")]
     pub max_pubdata_bytes: usize,
+    /// Most messages (outbox sends) in a batch, 1 to 1,024. The default, 16, is what one batch proof
+    /// takes (`fractal_prover::CHUNK_MESSAGES`); a single block that sends more still makes one batch,
+    /// which the prover then refuses.
+    #[serde(default = "default_batch_messages")]
+    pub max_messages: usize,
     /// How batches are published: `"rollup-calldata"` (default) or `"rollup-blob"`; must be the DA
     /// policy the chain registered with (it decides the headers' `pubdataCommitment`).
     #[serde(default)]
@@ -109,9 +114,14 @@ impl Default for BatchConfig {
             max_blocks: default_batch_blocks(),
             max_age_ms: default_batch_age_ms(),
             max_pubdata_bytes: default_batch_bytes(),
+            max_messages: default_batch_messages(),
             da: fractal_da::DaKind::default(),
         }
     }
+}
+
+fn default_batch_messages() -> usize {
+    16
 }
 
 fn default_batch_blocks() -> u64 {
@@ -270,6 +280,14 @@ impl ChainConfig {
                 batch.max_blocks, batch.max_age_ms, batch.max_pubdata_bytes
             )));
         }
+        if batch.max_messages == 0 || batch.max_messages > fractal_primitives::MessageTree::CAPACITY
+        {
+            return Err(Error::Config(format!(
+                "batch max_messages {} must be between 1 and {}",
+                batch.max_messages,
+                fractal_primitives::MessageTree::CAPACITY
+            )));
+        }
         // A batch closes after the block that crosses the limit, so leave room for one block's data
         // below what one commit can carry (a parent transaction of ~128 KiB, or nine blobs).
         let ceiling = match batch.da {
@@ -386,6 +404,8 @@ mod tests {
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nblock_gas_limit = 1000000\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nda = \"validium\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_pubdata_bytes = 200000",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_messages = 0",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_messages = 1025",
             "not toml at all",
         ] {
             assert!(

@@ -15,7 +15,7 @@ use alloy_rpc_types_eth::{
     TransactionRequest,
 };
 use fractal_execution::CallRequest;
-use fractal_primitives::{MessageProof, PRIORITY_TX_TYPE, PriorityOp, SealedBatch};
+use fractal_primitives::{BatchWitness, MessageProof, PRIORITY_TX_TYPE, PriorityOp, SealedBatch};
 use fractal_storage::{LogQuery, Store, StoredBlock, StoredLog, StoredReceipt, StoredTransaction};
 use jsonrpsee::{
     PendingSubscriptionSink, SubscriptionMessage,
@@ -141,6 +141,10 @@ pub trait FractalApi {
     /// `fractal_batchByNumber`: a sealed batch (header, blocks, pubdata, messages), or null.
     #[method(name = "fractal_batchByNumber")]
     fn batch_by_number(&self, number: U64) -> RpcResult<Option<SealedBatch>>;
+    /// `fractal_batchWitness`: the state-tree writes of sealed batch `number` with their path witnesses
+    /// (what its proof is made from), or null.
+    #[method(name = "fractal_batchWitness")]
+    fn batch_witness(&self, number: U64) -> RpcResult<Option<BatchWitness>>;
     /// `fractal_messageProof`: where message `nonce` of this chain's outbox sits in the sealed
     /// batches, with its Merkle proof, or null while no sealed batch holds it.
     #[method(name = "fractal_messageProof")]
@@ -191,6 +195,10 @@ impl<S: Store + 'static> FractalApiServer for FractalRpc<S> {
 
     fn batch_by_number(&self, number: U64) -> RpcResult<Option<SealedBatch>> {
         self.batches()?.get(number.to()).map_err(rpc_error)
+    }
+
+    fn batch_witness(&self, number: U64) -> RpcResult<Option<BatchWitness>> {
+        self.batches()?.witness(number.to()).map_err(rpc_error)
     }
 
     fn message_proof(&self, nonce: U64) -> RpcResult<Option<MessageProof>> {

@@ -56,6 +56,18 @@ pub struct SealedBatch {
     pub messages: Vec<Message>,
 }
 
+/// What a batch's proof is made from besides its header and messages: every state-tree write the
+/// batch applied, in order, with its path witness (`fractal_batchWitness`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchWitness {
+    /// The batch.
+    pub batch_number: u64,
+    /// The writes that changed the tree, in the order they were applied (writes that changed nothing
+    /// are left out).
+    pub writes: Vec<crate::WriteWitness>,
+}
+
 /// Where a message sits in the batches of its source chain, with its Merkle proof: what a withdrawal's
 /// finalization (or a relayer) submits on the destination (`fractal_messageProof`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

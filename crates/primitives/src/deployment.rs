@@ -11,8 +11,12 @@ use crate::{ChainName, Error, Result};
 pub enum VerifierKind {
     /// `DevelopmentVerifier`: binds proofs to their batch but proves nothing. Never for production.
     DevelopmentInsecure,
-    /// The Groth16 verifier generated from the circuits' verifying key.
+    /// `Groth16BatchVerifier` over the verifier generated from a ceremony's key.
     Groth16,
+    /// `Groth16BatchVerifier` over the verifier generated from the development key: real proofs that
+    /// the circuit checks, but the key's toxic waste is public, so anyone can forge them. Never for
+    /// production.
+    Groth16DevelopmentInsecure,
 }
 
 /// The settlement suite deployed on one host chain, as `script/Deploy.s.sol` writes it.

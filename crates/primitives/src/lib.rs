@@ -20,7 +20,7 @@ mod state;
 mod state_tree;
 
 pub use batch::{
-    BatchHeader, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch,
+    BatchHeader, BatchWitness, MessageProof, PUBLIC_INPUT_COUNT, PUBLIC_INPUT_VERSION, SealedBatch,
     commitBatchesCall, executeBatchesCall, proveBatchesCall,
 };
 pub use constants::*;

@@ -12,7 +12,8 @@ use alloy_primitives::U256;
 use crate::{Error, Result, field::FieldElement, field::hash2, poseidon, word_hash};
 
 /// What a write did to the tree (circomlib's `SMTProcessor` functions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum WriteKind {
     /// A new key.
     Insert,
@@ -25,7 +26,8 @@ pub enum WriteKind {
 }
 
 /// One write as a circuit checks it. Leaf values are `wordHash` of state values (0: absent).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WriteWitness {
     /// The operation.
     pub kind: WriteKind,

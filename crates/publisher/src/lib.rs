@@ -25,7 +25,7 @@ mod withdraw;
 
 pub use error::{Endpoint, Error, Result};
 pub use fractal_da::DaKind;
-pub use prover::{DevelopmentProver, Prover};
+pub use prover::{DevelopmentProver, Prover, WorkerProver};
 #[cfg(feature = "test-utils")]
 pub use publisher::HaltPoint;
 pub use publisher::{Action, Counters, Publisher, PublisherConfig, Step, check_batch};

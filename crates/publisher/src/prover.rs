@@ -1,12 +1,16 @@
-use std::future::Future;
+use std::{future::Future, sync::Arc};
 
 use alloy::{
-    primitives::{Bytes, U256, keccak256},
+    primitives::{Bytes, U64, U256, keccak256},
+    providers::{Provider, RootProvider},
     sol_types::SolValue,
+    transports::http::reqwest::Url,
 };
-use fractal_primitives::{BatchHeader, SealedBatch};
+use fractal_primitives::{BatchHeader, BatchWitness, Message, SealedBatch};
+use fractal_prover::BatchStatement;
+use tracing::info;
 
-use crate::{Error, Result};
+use crate::{Endpoint, Error, Result};
 
 /// Produces the proof `proveBatches` submits for a sealed batch, in the encoding the settlement's
 /// verifier reads. The proof's public inputs are `BatchHeader::public_inputs(chain_id)`, which the
@@ -47,6 +51,72 @@ impl DevelopmentProver {
 impl Prover for DevelopmentProver {
     async fn prove(&self, batch: &SealedBatch, chain_id: u64) -> Result<Bytes> {
         Self::proof(&batch.header, chain_id)
+    }
+}
+
+/// Real proofs: the batch's write witnesses, fetched from the node (`fractal_batchWitness`), proven by
+/// a [`fractal_prover::BatchProver`] (the Groth16 chunk circuit) on a blocking worker thread, with
+/// progress logged after every chunk. Accepted by `Groth16BatchVerifier`.
+pub struct WorkerProver {
+    inner: Arc<dyn fractal_prover::BatchProver>,
+    node: RootProvider,
+}
+
+impl std::fmt::Debug for WorkerProver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerProver").finish_non_exhaustive()
+    }
+}
+
+impl WorkerProver {
+    /// Proves with `inner`, reading witnesses from the node at `node_rpc`.
+    pub fn new(inner: Arc<dyn fractal_prover::BatchProver>, node_rpc: Url) -> Self {
+        Self {
+            inner,
+            node: RootProvider::new_http(node_rpc),
+        }
+    }
+}
+
+impl Prover for WorkerProver {
+    async fn prove(&self, batch: &SealedBatch, chain_id: u64) -> Result<Bytes> {
+        let number = batch.header.batchNumber;
+        let witness: Option<BatchWitness> = self
+            .node
+            .raw_request("fractal_batchWitness".into(), (U64::from(number),))
+            .await
+            .map_err(|source| Error::Rpc {
+                at: Endpoint::Source,
+                method: "fractal_batchWitness",
+                source,
+            })?;
+        let prover_error = |source: Box<dyn std::error::Error + Send + Sync>| Error::Prover {
+            batch: number,
+            source,
+        };
+        let witness = witness.ok_or_else(|| {
+            prover_error(format!("the node keeps no witness for batch {number}").into())
+        })?;
+        let leaves: Vec<U256> = batch.messages.iter().map(Message::leaf).collect();
+        let header = batch.header.clone();
+        let inner = Arc::clone(&self.inner);
+        let started = std::time::Instant::now();
+        let proof = tokio::task::spawn_blocking(move || {
+            let statement = BatchStatement {
+                header: &header,
+                chain_id,
+                writes: &witness.writes,
+                message_leaves: &leaves,
+            };
+            inner.prove(&statement, &mut |done, total| {
+                info!(batch = number, chunk = done, of = total, elapsed = ?started.elapsed(), "proving");
+            })
+        })
+        .await
+        .map_err(|e| prover_error(Box::new(e)))?
+        .map_err(|e| prover_error(Box::new(e)))?;
+        info!(batch = number, elapsed = ?started.elapsed(), "batch proven");
+        Ok(proof)
     }
 }
 

@@ -202,8 +202,22 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
         for (key, value) in &decoded.writes.values {
             tree.insert(key.state_key(), *value).unwrap();
         }
-        root = B256::from(tree.root().unwrap());
-        assert_eq!(batch.header.newStateRoot, root, "batch {n}");
+        let new_root = B256::from(tree.root().unwrap());
+        assert_eq!(batch.header.newStateRoot, new_root, "batch {n}");
+        // Its witness: the writes that changed the tree, chained from the old root to the new.
+        let witness = batches.witness(n).unwrap().unwrap();
+        assert_eq!(witness.batch_number, n);
+        let mut at = U256::from_be_bytes(root.0);
+        for write in &witness.writes {
+            assert_eq!(write.old_root, at, "batch {n}");
+            assert_ne!(
+                write.old_root, write.new_root,
+                "batch {n}: a write that changed nothing"
+            );
+            at = write.new_root;
+        }
+        assert_eq!(B256::from(at), new_root, "batch {n}");
+        root = new_root;
         previous_last = batch.last_block;
     }
     let last = batches.get(latest).unwrap().unwrap();
@@ -229,6 +243,7 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
             .unwrap();
     assert_eq!(B256::from(leaf_root), batch.header.messageRoot);
     assert!(batches.message_proof(1).unwrap().is_none());
+    assert!(batches.witness(latest + 1).unwrap().is_none());
 
     // A restart: the batches reopen, the batcher rebuilds its tip from their pubdata and goes on.
     drop(chain);
@@ -283,4 +298,11 @@ fn a_corrupt_or_gapped_batch_directory_is_refused() {
     std::fs::remove_file(batches.join("0000000001.json")).unwrap();
     std::fs::write(batches.join("0000000002.json"), b"{}").unwrap();
     assert!(matches!(Batches::open(&batches), Err(Error::Batch(_))));
+    std::fs::remove_file(batches.join("0000000002.json")).unwrap();
+
+    // A damaged witness file is an error when asked for, not a missing witness.
+    let opened = Batches::open(&batches).unwrap();
+    std::fs::write(batches.join("0000000001.witness.json"), b"[1, 2").unwrap();
+    assert!(matches!(opened.witness(1), Err(Error::Batch(_))));
+    assert!(opened.witness(2).unwrap().is_none());
 }

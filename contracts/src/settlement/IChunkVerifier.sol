@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.28;
+
+/// @title IChunkVerifier
+/// @notice A Groth16 verifier of the batch-chunk circuit (`circuits/src/batch_chunk.circom`); the
+/// generated `Groth16Verifier` implements it.
+interface IChunkVerifier {
+    /// @notice Whether `proof` proves one chunk for the public inputs `input`.
+    /// @param proof `A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y`.
+    /// @param input The chunk's 15 public inputs (docs/proofs.md).
+    /// @return True when the proof verifies.
+    function verifyProof(uint256[8] calldata proof, uint256[15] calldata input) external view returns (bool);
+}

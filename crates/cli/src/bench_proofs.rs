@@ -1,0 +1,1069 @@
+//! `fractal bench proofs`: what proving a batch costs, measured in one run on the deployed chunk
+//! circuit (`circuits/build`) and one full chunk — the 16 writes and 3 messages of
+//! `fractal_prover::sample_batch(64, 16, 3)`.
+//!
+//! - **arkworks against snarkjs** on the same key and the same witness: an INSECURE key made for
+//!   snarkjs's QAP reduction (cached under `circuits/build/keys/<circuit>/snarkjs-bench/`, with its
+//!   `.zkey`), the witness computed once by arkworks (the circuit's WebAssembly calculator) and written
+//!   as a `.wtns`; then arkworks proves it in process (`CircomReduction`, the key in memory) and snarkjs
+//!   in a `node` process (`snarkjs groth16 prove`: start, read the key and the witness, prove, write),
+//!   each `--repeats` times; both proofs are checked against the key.
+//! - **throughput**: `Groth16Prover::prove_chunk` with the development key, as the publisher runs it
+//!   (witness, proof, check against the verifying key); proven writes per second = 16 / its median.
+//! - **constraints per write**: the deployed `BatchChunk(16, 32, 16, 10)` against `BatchChunk(1, 32,
+//!   16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
+//! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier` and `Groth16BatchVerifier`
+//!   deployed from the forge artifacts, the gas of a transaction calling `verifyProof` on real 1- and
+//!   2-chunk proofs with the development key.
+
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    primitives::{Address, B256, Bytes, U256, keccak256},
+    sol,
+    sol_types::SolCall,
+    transports::http::reqwest,
+};
+use eyre::{Context, Result, bail, ensure, eyre};
+use fractal_prover::{
+    BatchProof, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CircuitFiles, EvmProof, Groth16Prover, KeyStore,
+    batch_chunks, cached_snarkjs_compatible_key, prove_with_snarkjs_reduction, read_proving_key,
+    read_r1cs, sample_batch, to_evm, verify_batch, write_wtns,
+};
+use serde_json::{Value, json};
+
+use crate::bench::{Client, free_port, machine, median};
+
+sol! {
+    interface IBatchVerifier {
+        function verifyProof(bytes proof, uint256[] publicInputs) returns (bool);
+    }
+    interface IChunkVerifier {
+        function verifyProof(uint256[8] proof, uint256[15] input) returns (bool);
+        function CIRCUIT_HASH() returns (bytes32);
+    }
+}
+
+/// The seed of the benchmark's snarkjs-compatible key: public, so the key is worthless for security.
+const SNARKJS_BENCH_SEED: &[u8] = b"fractal.groth16.snarkjs-bench.v1 INSECURE";
+/// The sample batch: entries in the tree before it, writes (one full chunk), messages.
+const SAMPLE: (u64, u64, u64) = (64, CHUNK_WRITES as u64, 3);
+/// The issue's target for arkworks against snarkjs.
+const TARGET_SPEEDUP: f64 = 5.0;
+/// The gas limit of the verification calls: far above what they use.
+const VERIFY_GAS_LIMIT: u64 = 5_000_000;
+/// anvil's first development account (unlocked: `eth_sendTransaction` signs for it).
+const ANVIL_ACCOUNT: Address =
+    alloy::primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+
+/// Settings of a run.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct ProofBench {
+    /// Runs of each timing; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    repeats: usize,
+    /// Directory of the results (`proofs.md`, `proofs.json`).
+    #[arg(long, default_value = "bench")]
+    out: PathBuf,
+    /// Leaves snarkjs out (no comparison).
+    #[arg(long)]
+    skip_snarkjs: bool,
+    /// Leaves the verification gas out (no anvil, no forge artifacts).
+    #[arg(long)]
+    skip_gas: bool,
+    /// The compiled chunk circuit (`make circuits`); keys are cached in its `keys/`, scratch files go
+    /// to its `bench/`.
+    #[arg(long, default_value = "circuits/build")]
+    circuit_dir: PathBuf,
+    /// Forge's artifacts (`forge build`).
+    #[arg(long, default_value = "out")]
+    artifacts: PathBuf,
+}
+
+impl ProofBench {
+    fn command_line(&self) -> String {
+        let mut line = format!("fractal bench proofs --repeats {}", self.repeats);
+        if self.skip_snarkjs {
+            line += " --skip-snarkjs";
+        }
+        if self.skip_gas {
+            line += " --skip-gas";
+        }
+        line
+    }
+}
+
+/// Timings of one step, in seconds.
+#[derive(Debug, Clone, Default)]
+struct Runs(Vec<f64>);
+
+impl Runs {
+    fn median(&self) -> f64 {
+        median(&self.0)
+    }
+
+    fn json(&self) -> Value {
+        json!({ "medianSecs": self.median(), "runsSecs": self.0 })
+    }
+
+    /// `1.23 s (1.20, 1.23, 1.31)`.
+    fn cell(&self) -> String {
+        let runs: Vec<String> = self.0.iter().map(|s| format!("{s:.2}")).collect();
+        format!("{:.2} s ({})", self.median(), runs.join(", "))
+    }
+}
+
+/// Runs `step` `repeats` times, timing each; returns the last result.
+fn repeat<T>(repeats: usize, what: &str, mut step: impl FnMut() -> Result<T>) -> Result<(T, Runs)> {
+    let mut runs = Runs::default();
+    let mut last = None;
+    for run in 1..=repeats {
+        let started = Instant::now();
+        last = Some(step()?);
+        runs.0.push(started.elapsed().as_secs_f64());
+        tracing::info!(what, run, secs = runs.0[run - 1], "timed");
+    }
+    Ok((
+        last.ok_or_else(|| eyre!("--repeats must be positive"))?,
+        runs,
+    ))
+}
+
+/// The snarkjs side.
+struct Snarkjs {
+    /// `snarkjs --version` (it prints its usage and exits 99): node and snarkjs starting.
+    start: Runs,
+    /// `snarkjs groth16 prove` on the same `.zkey` and `.wtns`.
+    prove: Runs,
+}
+
+/// Runs snarkjs (`node node_modules/.bin/snarkjs …`) and fails unless it exits with `ok_status`.
+fn snarkjs(args: &[&dyn AsRef<std::ffi::OsStr>], ok_status: i32) -> Result<()> {
+    let output = Command::new("node")
+        .arg("node_modules/.bin/snarkjs")
+        .args(args.iter().map(|a| a.as_ref()))
+        .stdin(Stdio::null())
+        .output()
+        .wrap_err("running node (is it installed? `make bootstrap`)")?;
+    if output.status.code() != Some(ok_status) {
+        bail!(
+            "snarkjs {:?} exited with {}: {}{}",
+            args.iter().map(|a| a.as_ref()).collect::<Vec<_>>(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// A word of a snarkjs JSON file (a decimal string).
+fn word(value: &Value) -> Result<U256> {
+    value
+        .as_str()
+        .ok_or_else(|| eyre!("{value} is not a decimal string"))?
+        .parse()
+        .wrap_err_with(|| format!("{value} is not a number"))
+}
+
+/// snarkjs's `proof.json` in the EVM's word order (a G2 coordinate's imaginary part first).
+fn evm_proof(proof: &Value) -> Result<EvmProof> {
+    let (a, b, c) = (&proof["pi_a"], &proof["pi_b"], &proof["pi_c"]);
+    Ok([
+        word(&a[0])?,
+        word(&a[1])?,
+        word(&b[0][1])?,
+        word(&b[0][0])?,
+        word(&b[1][1])?,
+        word(&b[1][0])?,
+        word(&c[0])?,
+        word(&c[1])?,
+    ])
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).wrap_err_with(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).wrap_err_with(|| format!("parsing {}", path.display()))
+}
+
+/// A path as circom2 needs it: relative to the working directory (it runs in WebAssembly and sees
+/// that tree only).
+fn relative(path: &Path) -> Result<PathBuf> {
+    if path.is_relative() {
+        return Ok(path.to_owned());
+    }
+    let cwd = std::env::current_dir()?;
+    path.strip_prefix(&cwd).map(Path::to_owned).map_err(|_| {
+        eyre!(
+            "{} is outside the working directory, which circom2 cannot read",
+            path.display()
+        )
+    })
+}
+
+/// Constraints of `BatchChunk(writes, 32, 16, 10)`, compiled into `<circuit dir>/bench/chunk<writes>/`
+/// with circom2 --O2 unless that directory holds the compilation of these sources already.
+fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
+    let dir = relative(&circuit_dir.join("bench").join(format!("chunk{writes}")))?;
+    let main = format!(
+        "pragma circom 2.1.0;\n\ninclude \"batch_chunk.circom\";\n\n\
+         // Written by `fractal bench proofs`: the chunk circuit with {writes} write(s), for the\n\
+         // constraints per write.\n\
+         component main {{public [inputs]}} = BatchChunk({writes}, 32, 16, 10);\n"
+    );
+    let mut sources = main.clone().into_bytes();
+    let mut circuit_sources: Vec<PathBuf> = std::fs::read_dir("circuits/src")
+        .wrap_err("reading circuits/src (run from the repository root)")?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    circuit_sources.sort();
+    for path in circuit_sources
+        .iter()
+        .chain([PathBuf::from("node_modules/circomlib/package.json")].iter())
+    {
+        sources
+            .extend(std::fs::read(path).wrap_err_with(|| format!("reading {}", path.display()))?);
+    }
+    let stamp = format!("{:x}\n", keccak256(&sources));
+    let files = CircuitFiles {
+        wasm: dir.join("main_js/main.wasm"),
+        r1cs: dir.join("main.r1cs"),
+    };
+    let stamp_path = dir.join(".sources-keccak256");
+    if std::fs::read_to_string(&stamp_path).ok().as_deref() != Some(stamp.as_str())
+        || !files.r1cs.exists()
+    {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("main.circom"), &main)?;
+        tracing::info!(writes, dir = %dir.display(), "compiling the chunk circuit with circom2 --O2");
+        let output = Command::new("node")
+            .arg("node_modules/.bin/circom2")
+            .arg(dir.join("main.circom"))
+            .args([
+                "--O2",
+                "--r1cs",
+                "-l",
+                "circuits/src",
+                "-l",
+                "node_modules",
+                "-o",
+            ])
+            .arg(&dir)
+            .stdin(Stdio::null())
+            .output()
+            .wrap_err("running circom2 (`make bootstrap` installs it)")?;
+        if !output.status.success() {
+            bail!(
+                "circom2 failed on {}: {}{}",
+                dir.join("main.circom").display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::fs::write(&stamp_path, &stamp)?;
+    }
+    Ok(read_r1cs(&files)?.constraints.len())
+}
+
+/// anvil on a free port, killed when dropped.
+struct Anvil {
+    child: Child,
+    url: String,
+}
+
+impl Anvil {
+    async fn start(client: &Client) -> Result<Self> {
+        let port = free_port()?;
+        let local = PathBuf::from("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+        let program = if local.exists() {
+            local
+        } else {
+            PathBuf::from("anvil")
+        };
+        let child = Command::new(&program)
+            .args(["--port", &port.to_string(), "--silent"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .wrap_err("starting anvil (`make bootstrap`, then `source tools/env.sh`)")?;
+        let mut anvil = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client
+            .rpc(&anvil.url, "eth_chainId", json!([]))
+            .await
+            .is_err()
+        {
+            if let Some(status) = anvil.child.try_wait()? {
+                bail!("anvil exited before serving: {status}");
+            }
+            if Instant::now() > deadline {
+                bail!("anvil did not answer on {} within 30 s", anvil.url);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(anvil)
+    }
+
+    /// Sends a transaction from anvil's first account; returns its receipt, which must succeed.
+    async fn send(
+        &self,
+        client: &Client,
+        to: Option<Address>,
+        data: Bytes,
+        gas: Option<u64>,
+    ) -> Result<Value> {
+        let mut tx = json!({ "from": ANVIL_ACCOUNT, "data": data });
+        if let Some(to) = to {
+            tx["to"] = json!(to);
+        }
+        if let Some(gas) = gas {
+            tx["gas"] = json!(format!("{gas:#x}"));
+        }
+        let hash: B256 = serde_json::from_value(
+            client
+                .rpc(&self.url, "eth_sendTransaction", json!([tx]))
+                .await?,
+        )?;
+        let receipt = client.wait_receipt(&self.url, hash, true).await?;
+        if receipt["status"] != json!("0x1") {
+            bail!("transaction {hash} failed on anvil: {receipt}");
+        }
+        Ok(receipt)
+    }
+
+    /// Deploys `artifact`'s creation code with `args` appended; returns the address and the gas used.
+    async fn deploy(
+        &self,
+        client: &Client,
+        artifact: &Path,
+        args: &[u8],
+    ) -> Result<(Address, u64)> {
+        let json =
+            read_json(artifact).wrap_err("run `forge build` first (`make bench-proofs` does)")?;
+        let code = json["bytecode"]["object"]
+            .as_str()
+            .ok_or_else(|| eyre!("{} has no bytecode.object", artifact.display()))?;
+        let mut data = alloy::primitives::hex::decode(code)
+            .wrap_err_with(|| format!("the bytecode of {}", artifact.display()))?;
+        data.extend_from_slice(args);
+        let receipt = self.send(client, None, data.into(), None).await?;
+        let address: Address = serde_json::from_value(receipt["contractAddress"].clone())
+            .wrap_err("a deployment receipt without a contract address")?;
+        Ok((address, quantity(&receipt["gasUsed"])?))
+    }
+
+    /// `eth_call` (with the gas limit of the verification calls) returning one word.
+    async fn call_word(&self, client: &Client, to: Address, data: Vec<u8>) -> Result<U256> {
+        let call = json!({
+            "from": ANVIL_ACCOUNT,
+            "to": to,
+            "data": Bytes::from(data),
+            "gas": format!("{VERIFY_GAS_LIMIT:#x}"),
+        });
+        let out: Bytes = serde_json::from_value(
+            client
+                .rpc(&self.url, "eth_call", json!([call, "latest"]))
+                .await?,
+        )?;
+        ensure!(
+            out.len() == 32,
+            "eth_call answered {} bytes, want one word",
+            out.len()
+        );
+        Ok(U256::from_be_slice(&out))
+    }
+
+    /// The gas a transaction calling `to` with `data` uses, once an `eth_call` of it with the same
+    /// gas limit returned true. Not `eth_estimateGas`: a verifier returns false, without reverting,
+    /// when a precompile call runs out of gas, so the estimate is the gas of a failing check.
+    async fn verify_gas(&self, client: &Client, to: Address, data: Vec<u8>) -> Result<u64> {
+        ensure!(
+            self.call_word(client, to, data.clone()).await? == U256::from(1),
+            "verifyProof at {to} did not return true"
+        );
+        let receipt = self
+            .send(client, Some(to), data.into(), Some(VERIFY_GAS_LIMIT))
+            .await?;
+        quantity(&receipt["gasUsed"])
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn quantity(value: &Value) -> Result<u64> {
+    let value: U256 = serde_json::from_value(value.clone())
+        .wrap_err_with(|| format!("{value} is not a quantity"))?;
+    u64::try_from(value).map_err(|_| eyre!("{value} does not fit 64 bits"))
+}
+
+/// Calldata's share of a transaction's intrinsic gas: 16 per non-zero byte, 4 per zero byte.
+fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum()
+}
+
+/// Verification gas on anvil.
+struct Gas {
+    anvil: String,
+    deploy_chunk_verifier: u64,
+    deploy_batch_verifier: u64,
+    /// `Groth16Verifier.verifyProof` of one chunk, called directly.
+    chunk_direct: u64,
+    chunk_direct_calldata: u64,
+    /// `Groth16BatchVerifier.verifyProof` of a batch of 1 and of 2 chunks: (transaction gas,
+    /// calldata gas).
+    batches: Vec<(usize, u64, u64)>,
+}
+
+/// The verification gas of `proofs` (batch, chunks), proven with the development key.
+async fn measure_gas(
+    settings: &ProofBench,
+    circuit_hash: B256,
+    chain_id: u64,
+    proofs: &[(fractal_primitives::BatchHeader, BatchProof)],
+    first_chunk: (&EvmProof, &[U256; CHUNK_PUBLIC_INPUTS]),
+) -> Result<Gas> {
+    let client = Client {
+        http: reqwest::Client::new(),
+    };
+    let anvil = Anvil::start(&client).await?;
+    let anvil_version = client
+        .rpc(&anvil.url, "web3_clientVersion", json!([]))
+        .await?
+        .as_str()
+        .unwrap_or("anvil")
+        .to_owned();
+    let chunk_artifact = settings
+        .artifacts
+        .join("Groth16Verifier.sol/Groth16Verifier.json");
+    let batch_artifact = settings
+        .artifacts
+        .join("Groth16BatchVerifier.sol/Groth16BatchVerifier.json");
+    let (chunk_verifier, deploy_chunk_verifier) =
+        anvil.deploy(&client, &chunk_artifact, &[]).await?;
+    let rendered_for = anvil
+        .call_word(
+            &client,
+            chunk_verifier,
+            IChunkVerifier::CIRCUIT_HASHCall {}.abi_encode(),
+        )
+        .await?;
+    if B256::from(rendered_for) != circuit_hash {
+        bail!(
+            "{} was rendered for circuit {}, the compiled circuit is {circuit_hash}: run `make setup` and `forge build`",
+            chunk_artifact.display(),
+            B256::from(rendered_for)
+        );
+    }
+    let (batch_verifier, deploy_batch_verifier) = anvil
+        .deploy(
+            &client,
+            &batch_artifact,
+            chunk_verifier.into_word().as_slice(),
+        )
+        .await?;
+    let direct = IChunkVerifier::verifyProofCall {
+        proof: *first_chunk.0,
+        input: *first_chunk.1,
+    }
+    .abi_encode();
+    let chunk_direct_calldata = calldata_gas(&direct);
+    let chunk_direct = anvil.verify_gas(&client, chunk_verifier, direct).await?;
+    let mut batches = Vec::new();
+    for (header, proof) in proofs {
+        let data = IBatchVerifier::verifyProofCall {
+            proof: proof.abi_encode(),
+            publicInputs: header.public_inputs(chain_id)?.to_vec(),
+        }
+        .abi_encode();
+        let calldata = calldata_gas(&data);
+        let gas = anvil.verify_gas(&client, batch_verifier, data).await?;
+        batches.push((proof.proofs.len(), gas, calldata));
+    }
+    Ok(Gas {
+        anvil: anvil_version,
+        deploy_chunk_verifier,
+        deploy_batch_verifier,
+        chunk_direct,
+        chunk_direct_calldata,
+        batches,
+    })
+}
+
+/// The 1-minute load average (`/proc/loadavg`): other work on the machine skews the timings.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Today as `YYYY-MM-DD` (UTC), from `date`.
+fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "(date unknown)".into())
+}
+
+/// Everything measured.
+struct Report {
+    /// The 1-minute load average when the run started (`/proc/loadavg`).
+    load_at_start: Option<f64>,
+    circuit_hash: B256,
+    constraints: usize,
+    constraints_one_write: usize,
+    key_setup: Option<f64>,
+    witness: Runs,
+    key_load: Runs,
+    arkworks: Runs,
+    chunk_dev: Runs,
+    snarkjs: Option<Snarkjs>,
+    dev_proving_key_bytes: u64,
+    dev_verifying_key_bytes: u64,
+    zkey_bytes: u64,
+    snarkjs_key_bytes: u64,
+    gas: Option<Gas>,
+}
+
+impl Report {
+    fn marginal_per_write(&self) -> f64 {
+        (self.constraints as f64 - self.constraints_one_write as f64) / (CHUNK_WRITES - 1) as f64
+    }
+
+    fn average_per_write(&self) -> f64 {
+        self.constraints as f64 / CHUNK_WRITES as f64
+    }
+
+    fn writes_per_second(&self) -> f64 {
+        CHUNK_WRITES as f64 / self.chunk_dev.median()
+    }
+
+    /// snarkjs's prove over arkworks' (key in memory), and over arkworks' key load and prove.
+    fn speedups(&self) -> Option<(f64, f64)> {
+        let snarkjs = self.snarkjs.as_ref()?.prove.median();
+        Some((
+            snarkjs / self.arkworks.median(),
+            snarkjs / (self.key_load.median() + self.arkworks.median()),
+        ))
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
+    let mut md = String::new();
+    let (existing, writes, messages) = SAMPLE;
+    writeln!(
+        md,
+        "# Batch proofs: prover speed, constraints, keys and verification gas\n"
+    )?;
+    writeln!(
+        md,
+        "Written by `{}` (`make bench-proofs`) on {date}. Machine: {}; 1-minute load average \
+         {} when the run started. Build: `cargo build -p \
+         fractal-cli`, the dev profile: `fractal-prover` and every dependency at opt-level 3, and \
+         `fractal-prover` and the arkworks crates without debug assertions or overflow checks (the \
+         workspace's Cargo.toml), as a release build proves. Each timing is the median \
+         of {} runs (all runs in brackets).\n",
+        settings.command_line(),
+        machine(),
+        r.load_at_start
+            .map_or_else(|| "unknown".into(), |l| format!("{l:.2}")),
+        settings.repeats
+    )?;
+    writeln!(
+        md,
+        "Circuit: the deployed chunk circuit `BatchChunk(16, 32, 16, 10)` ({} constraints, \
+         {CHUNK_PUBLIC_INPUTS} public inputs, circuit hash `{}`). Witness: one full chunk, \
+         `sample_batch({existing}, {writes}, {messages})` — {writes} writes (inserts into empty \
+         subtrees and beside other leaves, updates, a delete) over a tree of {existing} entries, and \
+         {messages} messages.\n",
+        thousands(r.constraints as u64),
+        r.circuit_hash
+    )?;
+
+    writeln!(
+        md,
+        "## arkworks against snarkjs: one chunk, same key, same witness\n"
+    )?;
+    writeln!(
+        md,
+        "The key: a circuit-specific setup for snarkjs's QAP reduction from a public seed (INSECURE, \
+         benchmark only), written as a `.zkey` by `fractal_prover::write_zkey`{}. The witness: computed \
+         once by arkworks and written as a `.wtns` (`write_wtns`); both provers prove exactly it, and \
+         both proofs verify under the key.\n",
+        match r.key_setup {
+            Some(secs) => format!(" (the setup took {secs:.0} s this run)"),
+            None => " (cached from an earlier run)".into(),
+        }
+    )?;
+    writeln!(md, "| step | median (runs) |")?;
+    writeln!(md, "|---|---|")?;
+    writeln!(
+        md,
+        "| witness, arkworks (the circuit's WebAssembly calculator under wasmer) | {} |",
+        r.witness.cell()
+    )?;
+    writeln!(
+        md,
+        "| key load, arkworks (uncompressed, unchecked; {} bytes) | {} |",
+        thousands(r.snarkjs_key_bytes),
+        r.key_load.cell()
+    )?;
+    writeln!(
+        md,
+        "| **prove, arkworks** (`CircomReduction`, key in memory, witness given) | **{}** |",
+        r.arkworks.cell()
+    )?;
+    match &r.snarkjs {
+        Some(s) => {
+            writeln!(
+                md,
+                "| **prove, snarkjs 0.7.6** (`snarkjs groth16 prove`: the node process's wall time — start, read the {} MB `.zkey` and the `.wtns`, prove, write the proof) | **{}** |",
+                r.zkey_bytes / 1_000_000,
+                s.prove.cell()
+            )?;
+            writeln!(
+                md,
+                "| of which node and snarkjs starting (`snarkjs --version`) | {} |",
+                s.start.cell()
+            )?;
+        }
+        None => writeln!(md, "| prove, snarkjs | skipped (`--skip-snarkjs`) |")?,
+    }
+    if let Some((prove, with_load)) = r.speedups() {
+        writeln!(
+            md,
+            "\n**arkworks is {prove:.1}× faster than snarkjs** (snarkjs's prove over arkworks' prove; \
+             the issue's target is ≥ {TARGET_SPEEDUP:.0}×: {}). Counting arkworks' key load too — \
+             snarkjs's figure includes reading its key — {with_load:.1}×.\n",
+            if prove >= TARGET_SPEEDUP {
+                "met"
+            } else {
+                "not met"
+            }
+        )?;
+    } else {
+        writeln!(md)?;
+    }
+
+    writeln!(md, "## Throughput\n")?;
+    writeln!(md, "| figure | value |")?;
+    writeln!(md, "|---|---|")?;
+    writeln!(
+        md,
+        "| chunk proof as the publisher makes it (`Groth16Prover::prove_chunk`, development key: witness, prove, check against the verifying key) | {} |",
+        r.chunk_dev.cell()
+    )?;
+    writeln!(
+        md,
+        "| **proven writes per second** ({CHUNK_WRITES} / that median, witness included; one chunk at a time on {}) | **{:.1}** |",
+        machine(),
+        r.writes_per_second()
+    )?;
+
+    writeln!(md, "\n## Constraints per write\n")?;
+    writeln!(md, "| circuit | constraints |")?;
+    writeln!(md, "|---|---:|")?;
+    writeln!(
+        md,
+        "| `BatchChunk(16, 32, 16, 10)` (deployed), C16 | {} |",
+        thousands(r.constraints as u64)
+    )?;
+    writeln!(
+        md,
+        "| `BatchChunk(1, 32, 16, 10)` (compiled by the benchmark with circom2 --O2), C1 | {} |",
+        thousands(r.constraints_one_write as u64)
+    )?;
+    writeln!(
+        md,
+        "| **marginal cost of a write**, (C16 − C1) / 15 | **{}** |",
+        thousands(r.marginal_per_write().round() as u64)
+    )?;
+    writeln!(
+        md,
+        "| average per write, C16 / 16 (the message tree and the public inputs shared) | {} |",
+        thousands(r.average_per_write().round() as u64)
+    )?;
+
+    writeln!(md, "\n## Keys\n")?;
+    writeln!(md, "| key | bytes |")?;
+    writeln!(md, "|---|---:|")?;
+    writeln!(
+        md,
+        "| development proving key (arkworks, uncompressed: what `fractal setup` caches) | {} |",
+        thousands(r.dev_proving_key_bytes)
+    )?;
+    writeln!(
+        md,
+        "| verifying key (arkworks, compressed) | {} |",
+        thousands(r.dev_verifying_key_bytes)
+    )?;
+    writeln!(
+        md,
+        "| the same circuit's key as a snarkjs `.zkey` (no contributions section) | {} |",
+        thousands(r.zkey_bytes)
+    )?;
+    writeln!(
+        md,
+        "| that key in arkworks (uncompressed) | {} |",
+        thousands(r.snarkjs_key_bytes)
+    )?;
+
+    writeln!(md, "\n## Verification gas\n")?;
+    match &r.gas {
+        Some(g) => {
+            writeln!(
+                md,
+                "On {} (its default hardfork): `Groth16Verifier` and `Groth16BatchVerifier` deployed \
+                 from the forge artifacts, then a transaction calling `verifyProof` with real proofs \
+                 made with the development key, each first checked with `eth_call` to return true; \
+                 the gas its receipt reports. (Not `eth_estimateGas`: the verifier returns false \
+                 rather than reverting when a precompile call runs out of gas, so the estimate is the \
+                 gas of a failing check.) Transaction gas: 21,000, the calldata (16 gas per non-zero \
+                 byte, 4 per zero byte), and the execution.\n",
+                g.anvil
+            )?;
+            writeln!(
+                md,
+                "| call | transaction gas | of which calldata | per chunk |"
+            )?;
+            writeln!(md, "|---|---:|---:|---:|")?;
+            for (chunks, gas, calldata) in &g.batches {
+                writeln!(
+                    md,
+                    "| `Groth16BatchVerifier.verifyProof`, {chunks} chunk{} ({} writes) | {} | {} | {} |",
+                    if *chunks == 1 { "" } else { "s" },
+                    chunks * CHUNK_WRITES,
+                    thousands(*gas),
+                    thousands(*calldata),
+                    thousands(gas / *chunks as u64)
+                )?;
+            }
+            if let [(1, one, _), (2, two, _)] = g.batches.as_slice() {
+                writeln!(
+                    md,
+                    "| a further chunk (2 chunks − 1 chunk) | {} | | |",
+                    thousands(two - one)
+                )?;
+            }
+            writeln!(
+                md,
+                "| `Groth16Verifier.verifyProof`, one chunk called directly | {} | {} | |",
+                thousands(g.chunk_direct),
+                thousands(g.chunk_direct_calldata)
+            )?;
+            writeln!(
+                md,
+                "| deploy `Groth16Verifier` (gas used) | {} | | |",
+                thousands(g.deploy_chunk_verifier)
+            )?;
+            writeln!(
+                md,
+                "| deploy `Groth16BatchVerifier` (gas used) | {} | | |",
+                thousands(g.deploy_batch_verifier)
+            )?;
+        }
+        None => writeln!(md, "Skipped (`--skip-gas`).")?,
+    }
+    writeln!(
+        md,
+        "\nNotes: the steps run one after another in this process (snarkjs in a child process); \
+         arkworks uses every core through rayon, snarkjs its worker threads. arkworks proves \
+         from the constraint matrices made once, as the publisher's prover does."
+    )?;
+    Ok(md)
+}
+
+fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
+    let (existing, writes, messages) = SAMPLE;
+    json!({
+        "machine": machine(),
+        "loadAverageAtStart": r.load_at_start,
+        "date": date,
+        "command": settings.command_line(),
+        "build": "cargo build -p fractal-cli (dev profile: fractal-prover and dependencies at opt-level 3; fractal-prover and arkworks without debug assertions or overflow checks)",
+        "repeats": settings.repeats,
+        "circuit": {
+            "hash": r.circuit_hash,
+            "template": "BatchChunk(16, 32, 16, 10)",
+            "constraints": r.constraints,
+            "publicInputs": CHUNK_PUBLIC_INPUTS,
+            "writesPerChunk": CHUNK_WRITES,
+        },
+        "sample": { "existingEntries": existing, "writes": writes, "messages": messages },
+        "timings": {
+            "witnessArkworks": r.witness.json(),
+            "keyLoadArkworks": r.key_load.json(),
+            "proveArkworksCircomReduction": r.arkworks.json(),
+            "chunkProofDevelopmentKey": r.chunk_dev.json(),
+            "proveSnarkjs": r.snarkjs.as_ref().map(|s| s.prove.json()),
+            "snarkjsStart": r.snarkjs.as_ref().map(|s| s.start.json()),
+            "snarkjsCompatibleSetupSecs": r.key_setup,
+        },
+        "speedup": r.speedups().map(|(prove, with_load)| json!({
+            "snarkjsOverArkworksProve": prove,
+            "snarkjsOverArkworksKeyLoadAndProve": with_load,
+            "target": TARGET_SPEEDUP,
+            "met": prove >= TARGET_SPEEDUP,
+        })),
+        "provenWritesPerSecond": r.writes_per_second(),
+        "constraints": {
+            "chunk16": r.constraints,
+            "chunk1": r.constraints_one_write,
+            "marginalPerWrite": r.marginal_per_write(),
+            "averagePerWrite": r.average_per_write(),
+        },
+        "keys": {
+            "developmentProvingKeyBytes": r.dev_proving_key_bytes,
+            "verifyingKeyBytes": r.dev_verifying_key_bytes,
+            "zkeyBytes": r.zkey_bytes,
+            "snarkjsCompatibleProvingKeyBytes": r.snarkjs_key_bytes,
+        },
+        "gas": r.gas.as_ref().map(|g| json!({
+            "l1": g.anvil,
+            "deployGroth16Verifier": g.deploy_chunk_verifier,
+            "deployGroth16BatchVerifier": g.deploy_batch_verifier,
+            "chunkVerifierDirect": { "gas": g.chunk_direct, "calldataGas": g.chunk_direct_calldata },
+            "batchVerifier": g.batches.iter().map(|(chunks, gas, calldata)| json!({
+                "chunks": chunks, "gas": gas, "calldataGas": calldata, "gasPerChunk": gas / *chunks as u64,
+            })).collect::<Vec<_>>(),
+        })),
+    })
+}
+
+/// Runs the benchmark and writes `<out>/proofs.md` and `<out>/proofs.json`; returns the Markdown.
+pub(crate) async fn run(settings: ProofBench) -> Result<String> {
+    ensure!(settings.repeats > 0, "--repeats must be positive");
+    let load_at_start = load_average();
+    let files = CircuitFiles::in_dir(&settings.circuit_dir);
+    files.check()?;
+    let circuit_hash = files.hash()?;
+    let keys_dir = settings.circuit_dir.join("keys");
+    let scratch = settings.circuit_dir.join("bench");
+    std::fs::create_dir_all(&scratch)?;
+
+    let (existing, writes, messages) = SAMPLE;
+    let sample = sample_batch(existing, writes, messages)?;
+    let chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.writes,
+        &sample.message_leaves,
+    )?;
+    let [chunk] = chunks.as_slice() else {
+        bail!("the sample batch makes {} chunks, want one", chunks.len());
+    };
+
+    tracing::info!("loading the development key (made and cached on first use)");
+    let dev_keys = KeyStore::new(&keys_dir).development(&files)?;
+    let (dev_proving_key_bytes, dev_verifying_key_bytes) = (
+        dev_keys.info.proving_key_bytes,
+        dev_keys.info.verifying_key_bytes,
+    );
+    let constraints = dev_keys.info.constraints;
+    let prover = Groth16Prover::new(&files, dev_keys)?;
+
+    let key_dir = keys_dir
+        .join(format!("{circuit_hash:x}"))
+        .join("snarkjs-bench");
+    let cached = key_dir.join("key.json").exists();
+    tracing::info!(dir = %key_dir.display(), cached, "the snarkjs-compatible key (INSECURE)");
+    let started = Instant::now();
+    let (pk, zkey) = cached_snarkjs_compatible_key(&files, SNARKJS_BENCH_SEED, &key_dir)?;
+    let key_setup = (!cached).then(|| started.elapsed().as_secs_f64());
+    let (_, key_load) = repeat(settings.repeats, "arkworks key load", || {
+        Ok(read_proving_key(&key_dir.join("proving.key"))?)
+    })?;
+    let matrices = fractal_prover::CircuitMatrices::new(&read_r1cs(&files)?);
+
+    let (witness, witness_runs) =
+        repeat(settings.repeats, "witness", || Ok(prover.witness(chunk)?))?;
+    let wtns = scratch.join("chunk.wtns");
+    write_wtns(&witness, &mut std::fs::File::create(&wtns)?)?;
+
+    let single = |proof: EvmProof| BatchProof {
+        intermediate_roots: vec![],
+        proofs: vec![proof],
+    };
+    let (proof, arkworks) = repeat(settings.repeats, "arkworks prove", || {
+        Ok(prove_with_snarkjs_reduction(&pk, &matrices, &witness)?)
+    })?;
+    ensure!(
+        verify_batch(
+            &pk.vk,
+            &sample.header,
+            sample.chain_id,
+            &single(to_evm(&proof))
+        )?,
+        "arkworks' proof with the snarkjs-compatible key does not verify"
+    );
+
+    let snarkjs = if settings.skip_snarkjs {
+        None
+    } else {
+        let (proof_json, public_json) = (scratch.join("proof.json"), scratch.join("public.json"));
+        let (_, start) = repeat(settings.repeats, "snarkjs start", || {
+            snarkjs(&[&"--version"], 99)
+        })?;
+        let (_, prove) = repeat(settings.repeats, "snarkjs groth16 prove", || {
+            snarkjs(
+                &[
+                    &"groth16",
+                    &"prove",
+                    &zkey,
+                    &wtns,
+                    &proof_json,
+                    &public_json,
+                ],
+                0,
+            )
+        })?;
+        let public: Vec<U256> = read_json(&public_json)?
+            .as_array()
+            .ok_or_else(|| eyre!("{} is not an array", public_json.display()))?
+            .iter()
+            .map(word)
+            .collect::<Result<_>>()?;
+        ensure!(
+            public == chunk.public,
+            "snarkjs proved other public inputs than the chunk's"
+        );
+        let proof = evm_proof(&read_json(&proof_json)?)?;
+        ensure!(
+            verify_batch(&pk.vk, &sample.header, sample.chain_id, &single(proof))?,
+            "snarkjs's proof does not verify under the key"
+        );
+        Some(Snarkjs { start, prove })
+    };
+
+    let (dev_proof, chunk_dev) = repeat(settings.repeats, "prove_chunk, development key", || {
+        Ok(prover.prove_chunk(chunk)?)
+    })?;
+
+    tracing::info!("constraints of the one-write chunk circuit");
+    let constraints_one_write = chunk_constraints(&settings.circuit_dir, 1)?;
+
+    let gas = if settings.skip_gas {
+        None
+    } else {
+        tracing::info!("proving a 2-chunk batch with the development key, for the gas");
+        let two = sample_batch(existing, 2 * writes, messages)?;
+        let two_proof = prover.prove_batch(
+            &two.header,
+            two.chain_id,
+            &two.writes,
+            &two.message_leaves,
+            |_, _| {},
+        )?;
+        ensure!(
+            two_proof.proofs.len() == 2,
+            "the 2-chunk sample makes {} chunks",
+            two_proof.proofs.len()
+        );
+        let dev_evm = to_evm(&dev_proof);
+        let proofs = [
+            (sample.header.clone(), single(dev_evm)),
+            (two.header, two_proof),
+        ];
+        Some(
+            measure_gas(
+                &settings,
+                circuit_hash,
+                sample.chain_id,
+                &proofs,
+                (&dev_evm, &chunk.public),
+            )
+            .await?,
+        )
+    };
+
+    let size = |path: &Path| std::fs::metadata(path).map(|m| m.len());
+    let report = Report {
+        load_at_start,
+        circuit_hash,
+        constraints,
+        constraints_one_write,
+        key_setup,
+        witness: witness_runs,
+        key_load,
+        arkworks,
+        chunk_dev,
+        snarkjs,
+        dev_proving_key_bytes,
+        dev_verifying_key_bytes,
+        zkey_bytes: size(&zkey)?,
+        snarkjs_key_bytes: size(&key_dir.join("proving.key"))?,
+        gas,
+    };
+    let date = today();
+    let md = markdown(&report, &settings, &date)?;
+    let json = json_report(&report, &settings, &date);
+    std::fs::create_dir_all(&settings.out)?;
+    std::fs::write(settings.out.join("proofs.md"), &md)?;
+    std::fs::write(
+        settings.out.join("proofs.json"),
+        serde_json::to_string_pretty(&json)? + "\n",
+    )?;
+    Ok(md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(285_741), "285,741");
+        assert_eq!(thousands(125_149_232), "125,149,232");
+    }
+
+    #[test]
+    fn snarkjs_proofs_are_put_in_the_evm_order() {
+        let proof = json!({
+            "pi_a": ["1", "2", "1"],
+            "pi_b": [["3", "4"], ["5", "6"], ["1", "0"]],
+            "pi_c": ["7", "8", "1"],
+        });
+        let words = [1u64, 2, 4, 3, 6, 5, 7, 8].map(U256::from);
+        assert_eq!(evm_proof(&proof).unwrap(), words);
+    }
+
+    #[test]
+    fn calldata_gas_counts_zero_and_non_zero_bytes() {
+        assert_eq!(calldata_gas(&[0, 1, 0, 255]), 4 + 16 + 4 + 16);
+    }
+}

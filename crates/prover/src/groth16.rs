@@ -1,0 +1,276 @@
+//! Groth16 over BN254 with arkworks: the chunk circuit's witness by its own WebAssembly calculator
+//! (ark-circom, wasmer), proofs by ark-groth16, every proof checked against its verifying key before it
+//! leaves the prover.
+
+use std::sync::Mutex;
+
+use alloy_primitives::U256;
+use ark_bn254::{Bn254, Fr};
+use ark_circom::{CircomReduction, WitnessCalculator, circom::R1CS};
+use ark_ff::PrimeField;
+use ark_groth16::{
+    Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, r1cs_to_qap::R1CSToQAP,
+};
+use ark_relations::utils::matrix::Matrix;
+use ark_snark::SNARK;
+use ark_std::UniformRand;
+use fractal_primitives::{BatchHeader, WriteWitness};
+use tracing::{debug, info};
+use wasmer::Store;
+
+use crate::{
+    BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
+    chunk_public_inputs, keys::read_r1cs, proof,
+};
+
+/// A field element from a word below the modulus.
+pub(crate) fn fr(value: U256) -> Fr {
+    Fr::from_be_bytes_mod_order(&value.to_be_bytes::<32>())
+}
+
+/// The first constraint of `r1cs` that `witness` does not satisfy, if any (≈ 0.1 s for the chunk
+/// circuit: cheaper than a proof that fails its own check).
+fn first_unsatisfied(r1cs: &R1CS<Fr>, witness: &[Fr]) -> Option<usize> {
+    let eval = |lc: &[(usize, Fr)]| -> Fr {
+        lc.iter()
+            .map(|(i, c)| witness.get(*i).copied().unwrap_or_default() * c)
+            .sum()
+    };
+    r1cs.constraints
+        .iter()
+        .position(|(a, b, c)| eval(a) * eval(b) != eval(c))
+}
+
+/// A circuit's constraint matrices in arkworks' layout, made once: proving from them skips
+/// synthesizing (and cloning) the constraint system for every proof.
+#[derive(Debug, Clone)]
+pub struct CircuitMatrices {
+    matrices: [Matrix<Fr>; 3],
+    num_inputs: usize,
+    num_variables: usize,
+}
+
+impl CircuitMatrices {
+    /// The matrices of `r1cs` (wires in circom's order: the constant one, the public inputs, the rest).
+    pub fn new(r1cs: &R1CS<Fr>) -> Self {
+        let column = |lc: &[(usize, Fr)]| lc.iter().map(|(i, c)| (*c, *i)).collect::<Vec<_>>();
+        let mut matrices: [Matrix<Fr>; 3] = Default::default();
+        for (a, b, c) in &r1cs.constraints {
+            matrices[0].push(column(a));
+            matrices[1].push(column(b));
+            matrices[2].push(column(c));
+        }
+        Self {
+            matrices,
+            num_inputs: r1cs.num_inputs,
+            num_variables: r1cs.num_variables,
+        }
+    }
+
+    /// A Groth16 proof for the full assignment `witness` (circom's wire order) under `pk`, with the
+    /// QAP reduction `Q` the key was made for.
+    pub fn prove<Q: R1CSToQAP>(
+        &self,
+        pk: &ProvingKey<Bn254>,
+        witness: &[Fr],
+    ) -> Result<Proof<Bn254>> {
+        if witness.len() != self.num_variables {
+            return Err(Error::Groth16(format!(
+                "a witness of {} values for a circuit of {} variables",
+                witness.len(),
+                self.num_variables
+            )));
+        }
+        let mut rng = rand_core::OsRng;
+        let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
+        Groth16::<Bn254, Q>::create_proof_with_reduction_and_matrices(
+            pk,
+            r,
+            s,
+            &self.matrices,
+            self.num_inputs,
+            self.matrices[0].len(),
+            witness,
+        )
+        .map_err(|e| Error::Groth16(e.to_string()))
+    }
+}
+
+/// Proves batches with the chunk circuit and one key.
+pub struct Groth16Prover {
+    r1cs: R1CS<Fr>,
+    matrices: CircuitMatrices,
+    keys: Keys,
+    prepared: PreparedVerifyingKey<Bn254>,
+    calculator: Mutex<(Store, WitnessCalculator)>,
+}
+
+impl std::fmt::Debug for Groth16Prover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Groth16Prover")
+            .field("key", &self.keys.info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Groth16Prover {
+    /// A prover for `files`' circuit with `keys`, which must have been made for it.
+    pub fn new(files: &CircuitFiles, keys: Keys) -> Result<Self> {
+        files.check()?;
+        let hash = files.hash()?;
+        if hash != keys.info.circuit_hash {
+            return Err(Error::Key(format!(
+                "the key was made for circuit {}, the compiled circuit is {hash}: run `fractal setup` again",
+                keys.info.circuit_hash
+            )));
+        }
+        let r1cs = read_r1cs(files)?;
+        let mut store = Store::default();
+        let calculator =
+            WitnessCalculator::new(&mut store, &files.wasm).map_err(|e| Error::Circuit {
+                path: files.wasm.display().to_string(),
+                reason: e.to_string(),
+            })?;
+        let prepared = Groth16::<Bn254>::process_vk(&keys.proving.vk)
+            .map_err(|e| Error::Groth16(e.to_string()))?;
+        Ok(Self {
+            matrices: CircuitMatrices::new(&r1cs),
+            r1cs,
+            keys,
+            prepared,
+            calculator: Mutex::new((store, calculator)),
+        })
+    }
+
+    /// The key this prover uses.
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    /// The full witness of one chunk; fails when a constraint of the circuit does not hold.
+    pub fn witness(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
+        let mut guard = self
+            .calculator
+            .lock()
+            .map_err(|_| Error::Groth16("the witness calculator is poisoned".into()))?;
+        let (store, calculator) = &mut *guard;
+        calculator
+            .calculate_witness_element::<Fr, _>(store, chunk.signals(), true)
+            .map_err(|e| Error::Unsatisfied {
+                batch: chunk.batch,
+                chunk: chunk.index,
+                reason: e.to_string(),
+            })
+    }
+
+    /// The proof of one chunk, checked against the verifying key.
+    pub fn prove_chunk(&self, chunk: &ChunkInput) -> Result<Proof<Bn254>> {
+        let started = std::time::Instant::now();
+        let witness = self.witness(chunk)?;
+        if let Some(constraint) = first_unsatisfied(&self.r1cs, &witness) {
+            return Err(Error::Unsatisfied {
+                batch: chunk.batch,
+                chunk: chunk.index,
+                reason: format!(
+                    "constraint {constraint} does not hold (a write's witness does not match its roots)"
+                ),
+            });
+        }
+        let witness_time = started.elapsed();
+        let public: Vec<Fr> = chunk.public.iter().copied().map(fr).collect();
+        if witness.get(1..self.r1cs.num_inputs) != Some(public.as_slice()) {
+            return Err(Error::Unsatisfied {
+                batch: chunk.batch,
+                chunk: chunk.index,
+                reason: "the witness's public inputs are not the chunk's".into(),
+            });
+        }
+        let proof = match self.keys.info.kind {
+            KeyKind::DevelopmentInsecure => self
+                .matrices
+                .prove::<ark_groth16::r1cs_to_qap::LibsnarkReduction>(
+                &self.keys.proving,
+                &witness,
+            ),
+            KeyKind::Ceremony => self
+                .matrices
+                .prove::<CircomReduction>(&self.keys.proving, &witness),
+        }?;
+        let ok = Groth16::<Bn254>::verify_with_processed_vk(&self.prepared, &public, &proof)
+            .map_err(|e| Error::Groth16(e.to_string()))?;
+        if !ok {
+            return Err(Error::SelfCheck {
+                batch: chunk.batch,
+                chunk: chunk.index,
+                circuit: self.keys.info.circuit_hash,
+            });
+        }
+        debug!(batch = chunk.batch, chunk = chunk.index, ?witness_time, elapsed = ?started.elapsed(), "chunk proven");
+        Ok(proof)
+    }
+
+    /// The proof of batch `header` on chain `chain_id` from its write witnesses and message leaves;
+    /// `progress(done, total)` is called after each chunk.
+    pub fn prove_batch(
+        &self,
+        header: &BatchHeader,
+        chain_id: u64,
+        writes: &[WriteWitness],
+        message_leaves: &[U256],
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<BatchProof> {
+        let chunks = batch_chunks(header, chain_id, writes, message_leaves)?;
+        let started = std::time::Instant::now();
+        let mut proofs = Vec::with_capacity(chunks.len());
+        for chunk in &chunks {
+            proofs.push(proof::to_evm(&self.prove_chunk(chunk)?));
+            progress(proofs.len(), chunks.len());
+        }
+        info!(batch = header.batchNumber, writes = writes.len(), chunks = chunks.len(), elapsed = ?started.elapsed(), "batch proven");
+        Ok(BatchProof {
+            intermediate_roots: chunks[1..].iter().map(|c| c.public[3]).collect(),
+            proofs,
+        })
+    }
+}
+
+/// Checks `proof` for batch `header` on chain `chain_id` under `vk`, as `Groth16BatchVerifier` does
+/// on chain.
+pub fn verify_batch(
+    vk: &VerifyingKey<Bn254>,
+    header: &BatchHeader,
+    chain_id: u64,
+    proof: &BatchProof,
+) -> Result<bool> {
+    let count = proof.proofs.len();
+    if count == 0 || proof.intermediate_roots.len() + 1 != count {
+        return Ok(false);
+    }
+    let base = header.public_inputs(chain_id)?;
+    let prepared = Groth16::<Bn254>::process_vk(vk).map_err(|e| Error::Groth16(e.to_string()))?;
+    let mut old_root = base[3];
+    for (index, chunk) in proof.proofs.iter().enumerate() {
+        let new_root = if index + 1 == count {
+            base[4]
+        } else {
+            proof.intermediate_roots[index]
+        };
+        if new_root >= fractal_primitives::FIELD_MODULUS {
+            return Ok(false);
+        }
+        let Ok(chunk) = proof::from_evm(chunk) else {
+            return Ok(false);
+        };
+        let public: Vec<Fr> = chunk_public_inputs(&base, old_root, new_root, index, count)
+            .into_iter()
+            .map(fr)
+            .collect();
+        let ok = Groth16::<Bn254>::verify_with_processed_vk(&prepared, &public, &chunk)
+            .map_err(|e| Error::Groth16(e.to_string()))?;
+        if !ok {
+            return Ok(false);
+        }
+        old_root = new_root;
+    }
+    Ok(true)
+}

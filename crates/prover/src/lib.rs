@@ -1,0 +1,93 @@
+//! Batch validity proofs for Fractal chains.
+//!
+//! A batch's writes are proven in chunks of [`CHUNK_WRITES`] by the circom circuit in `circuits/`
+//! (circomlib's sparse-Merkle-tree processor, chained from the chunk's old root to its new root; the
+//! last chunk also computes the batch's message root). Each chunk is a Groth16 proof over BN254 whose
+//! public inputs are the batch's public input vector (`docs/encodings.md`) with the chunk's roots and
+//! its place among the chunks; `Groth16BatchVerifier` on the parent chains them. `docs/proofs.md`
+//! says what the proof covers and what it does not yet.
+//!
+//! - [`batch_chunks`] builds the chunk inputs from a header, write witnesses and message leaves, and
+//!   refuses a batch whose writes do not lead to its new root;
+//! - [`Groth16Prover`] computes witnesses (the circuit's own WebAssembly calculator) and proofs;
+//! - [`KeyStore`] caches keys by circuit hash: [`development_setup`] (INSECURE, deterministic) or a
+//!   ceremony's `.zkey` ([`import_zkey`], [`snarkjs_setup`]);
+//! - [`render_verifier`] writes `Groth16Verifier.sol` from a verifying key;
+//! - [`write_zkey`] and [`write_wtns`] write a key and a witness in snarkjs's formats, so that snarkjs
+//!   proves with the same key and witness ([`snarkjs_compatible_setup`], INSECURE; `fractal bench
+//!   proofs` compares the two provers);
+//! - [`BatchProver`] is the interface a zkVM backend can implement later.
+
+mod circuit;
+mod error;
+mod groth16;
+mod keys;
+mod proof;
+mod sample;
+mod solidity;
+mod zkey;
+
+pub use circuit::{
+    CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, ChunkInput, CircuitFiles, MAX_CHUNKS,
+    ProcessorRow, TREE_LEVELS, batch_chunks, chunk_public_inputs,
+};
+pub use error::{Error, Result};
+pub use groth16::{CircuitMatrices, Groth16Prover, verify_batch};
+pub use keys::{
+    DEVELOPMENT_SEED, KeyInfo, KeyKind, KeyStore, Keys, development_setup, import_zkey, read_r1cs,
+    snarkjs_setup,
+};
+pub use proof::{BatchProof, EvmProof, from_evm, to_evm};
+pub use sample::{SAMPLE_PUBDATA, SampleBatch, sample_batch};
+pub use solidity::render_verifier;
+pub use zkey::{
+    cached_snarkjs_compatible_key, prove_with_snarkjs_reduction, read_proving_key,
+    snarkjs_compatible_setup, write_wtns, write_zkey,
+};
+
+use alloy_primitives::{Bytes, U256};
+use fractal_primitives::{BatchHeader, WriteWitness};
+
+/// What a batch proof is made from: the committed header, the chain, the writes the batch applied
+/// (each with its witness, in order) and the leaves of its message tree.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchStatement<'a> {
+    /// The header as committed.
+    pub header: &'a BatchHeader,
+    /// The chain's id.
+    pub chain_id: u64,
+    /// The writes, in the order the node applied them.
+    pub writes: &'a [WriteWitness],
+    /// The message leaves, in outbox order.
+    pub message_leaves: &'a [U256],
+}
+
+/// A proof system for batches: Groth16 here; a zkVM backend proving general execution can implement it
+/// behind the same verifier interface (`IVerifier`) later. Proving is CPU-bound and blocking: callers
+/// run it on a worker thread.
+pub trait BatchProver: Send + Sync {
+    /// The bytes `Settlement.proveBatches` hands to the verifier for `statement`; `progress(done,
+    /// total)` reports long proofs.
+    fn prove(
+        &self,
+        statement: &BatchStatement<'_>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Bytes>;
+}
+
+impl BatchProver for Groth16Prover {
+    fn prove(
+        &self,
+        statement: &BatchStatement<'_>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Bytes> {
+        let proof = self.prove_batch(
+            statement.header,
+            statement.chain_id,
+            statement.writes,
+            statement.message_leaves,
+            progress,
+        )?;
+        Ok(proof.abi_encode())
+    }
+}

@@ -1,0 +1,108 @@
+//! A batch proof as `Groth16BatchVerifier` takes it: the intermediate state roots between chunks and
+//! one Groth16 proof per chunk, `abi.encode(uint256[] intermediateRoots, uint256[8][] proofs)`.
+
+use alloy_primitives::{Bytes, U256};
+use alloy_sol_types::SolValue;
+use ark_bn254::{Bn254, Fq, G1Affine, G2Affine};
+use ark_ff::{BigInteger, PrimeField};
+use ark_groth16::Proof;
+
+use crate::{Error, Result};
+
+/// One Groth16 proof in the EVM's word order: `A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y`
+/// (the pairing precompile takes a G2 coordinate's imaginary part first).
+pub type EvmProof = [U256; 8];
+
+/// The proof of one batch: chunk `j` takes the state from root `j` to root `j + 1`, where root 0 is
+/// the header's `prevStateRoot`, the last is its `newStateRoot`, and the ones between are
+/// `intermediate_roots`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchProof {
+    /// The state roots between consecutive chunks (one fewer than the chunks).
+    pub intermediate_roots: Vec<U256>,
+    /// One proof per chunk.
+    pub proofs: Vec<EvmProof>,
+}
+
+impl BatchProof {
+    /// The bytes `Settlement.proveBatches` passes to the verifier.
+    pub fn abi_encode(&self) -> Bytes {
+        (self.intermediate_roots.clone(), self.proofs.clone())
+            .abi_encode_params()
+            .into()
+    }
+
+    /// Decodes [`BatchProof::abi_encode`]'s bytes.
+    pub fn abi_decode(bytes: &[u8]) -> Result<Self> {
+        let (intermediate_roots, proofs) = <(Vec<U256>, Vec<EvmProof>)>::abi_decode_params(bytes)
+            .map_err(|e| Error::MalformedProof(e.to_string()))?;
+        if proofs.is_empty() || intermediate_roots.len() + 1 != proofs.len() {
+            return Err(Error::MalformedProof(format!(
+                "{} proofs with {} intermediate roots (want one root fewer than proofs, at least one proof)",
+                proofs.len(),
+                intermediate_roots.len()
+            )));
+        }
+        Ok(Self {
+            intermediate_roots,
+            proofs,
+        })
+    }
+}
+
+fn word(f: Fq) -> U256 {
+    U256::from_be_slice(&f.into_bigint().to_bytes_be())
+}
+
+fn field(w: U256) -> Result<Fq> {
+    if w >= U256::from_be_slice(&Fq::MODULUS.to_bytes_be()) {
+        return Err(Error::MalformedProof(format!(
+            "{w:#x} is not a base-field element"
+        )));
+    }
+    Ok(Fq::from_be_bytes_mod_order(&w.to_be_bytes::<32>()))
+}
+
+/// An arkworks proof in the EVM's order.
+pub fn to_evm(proof: &Proof<Bn254>) -> EvmProof {
+    [
+        word(proof.a.x),
+        word(proof.a.y),
+        word(proof.b.x.c1),
+        word(proof.b.x.c0),
+        word(proof.b.y.c1),
+        word(proof.b.y.c0),
+        word(proof.c.x),
+        word(proof.c.y),
+    ]
+}
+
+/// An EVM-ordered proof back as an arkworks proof; fails on coordinates outside the field or points
+/// off the curve or outside the prime-order subgroup.
+pub fn from_evm(proof: &EvmProof) -> Result<Proof<Bn254>> {
+    let g1 = |x: U256, y: U256| -> Result<G1Affine> {
+        let p = G1Affine::new_unchecked(field(x)?, field(y)?);
+        if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
+            return Err(Error::MalformedProof(
+                "a G1 point is not on the curve".into(),
+            ));
+        }
+        Ok(p)
+    };
+    let g2 = {
+        let x = ark_bn254::Fq2::new(field(proof[3])?, field(proof[2])?);
+        let y = ark_bn254::Fq2::new(field(proof[5])?, field(proof[4])?);
+        let p = G2Affine::new_unchecked(x, y);
+        if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
+            return Err(Error::MalformedProof(
+                "the G2 point is not on the curve".into(),
+            ));
+        }
+        p
+    };
+    Ok(Proof {
+        a: g1(proof[0], proof[1])?,
+        b: g2,
+        c: g1(proof[6], proof[7])?,
+    })
+}

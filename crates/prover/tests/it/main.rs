@@ -1,0 +1,183 @@
+//! The prover against the compiled chunk circuit (`make circuits`) with the cached development key
+//! (made on first use): real witnesses, real Groth16 proofs, checked by arkworks here and by the
+//! Solidity verifier in the Foundry tests.
+
+use std::{path::PathBuf, sync::OnceLock};
+
+use alloy_primitives::{B256, U256};
+use fractal_primitives::{BatchHeader, MessageTree, StateTree};
+use fractal_prover::{
+    BatchProof, CHUNK_WRITES, CircuitFiles, Error, Groth16Prover, KeyKind, KeyStore, sample_batch,
+    verify_batch,
+};
+
+fn circuit_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../circuits/build")
+}
+
+fn prover() -> &'static Groth16Prover {
+    static PROVER: OnceLock<Groth16Prover> = OnceLock::new();
+    PROVER.get_or_init(|| {
+        let files = CircuitFiles::in_dir(circuit_dir());
+        files
+            .check()
+            .expect("the chunk circuit is compiled (make circuits)");
+        let keys = KeyStore::new(circuit_dir().join("keys"))
+            .development(&files)
+            .expect("development keys");
+        assert_eq!(keys.info.kind, KeyKind::DevelopmentInsecure);
+        Groth16Prover::new(&files, keys).expect("prover")
+    })
+}
+
+#[test]
+fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
+    let sample = sample_batch(40, 20, 3).unwrap();
+    let proof = prover()
+        .prove_batch(
+            &sample.header,
+            sample.chain_id,
+            &sample.writes,
+            &sample.message_leaves,
+            |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(proof.proofs.len(), 2);
+    assert_eq!(
+        proof.intermediate_roots,
+        vec![sample.writes[CHUNK_WRITES - 1].new_root]
+    );
+    let vk = prover().keys().verifying();
+    assert!(verify_batch(vk, &sample.header, sample.chain_id, &proof).unwrap());
+
+    // The encoding round-trips.
+    assert_eq!(BatchProof::abi_decode(&proof.abi_encode()).unwrap(), proof);
+
+    // Another chain, another batch number, another message root, another intermediate root, the
+    // chunks swapped: all rejected.
+    assert!(!verify_batch(vk, &sample.header, sample.chain_id + 1, &proof).unwrap());
+    let mut other = sample.header.clone();
+    other.batchNumber += 1;
+    assert!(!verify_batch(vk, &other, sample.chain_id, &proof).unwrap());
+    let mut other = sample.header.clone();
+    other.messageRoot = B256::from(MessageTree::new(vec![]).unwrap().root());
+    assert!(!verify_batch(vk, &other, sample.chain_id, &proof).unwrap());
+    let mut moved = proof.clone();
+    moved.intermediate_roots[0] ^= U256::from(1);
+    assert!(!verify_batch(vk, &sample.header, sample.chain_id, &moved).unwrap());
+    let mut swapped = proof;
+    swapped.proofs.swap(0, 1);
+    assert!(!verify_batch(vk, &sample.header, sample.chain_id, &swapped).unwrap());
+}
+
+#[test]
+fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
+    let sample = sample_batch(8, 5, 0).unwrap();
+    let mut header = sample.header.clone();
+    header.newStateRoot = B256::with_last_byte(7);
+    let err = prover()
+        .prove_batch(&header, sample.chain_id, &sample.writes, &[], |_, _| {})
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { reason, .. } if reason.contains("header claims")),
+        "{err}"
+    );
+
+    // A write whose witness lies (a sibling changed, the roots left as they were) passes the chain
+    // check but not the circuit.
+    let mut writes = sample.writes.clone();
+    let lie = writes
+        .iter_mut()
+        .find(|w| !w.siblings.is_empty())
+        .expect("a write with siblings");
+    lie.siblings[0] ^= U256::from(1);
+    let err = prover()
+        .prove_batch(&sample.header, sample.chain_id, &writes, &[], |_, _| {})
+        .unwrap_err();
+    assert!(matches!(err, Error::Unsatisfied { .. }), "{err}");
+}
+
+#[test]
+fn every_kind_of_write_is_proven() {
+    // Insert into an empty tree, beside a leaf (the paths split), update, delete with the sibling
+    // leaf rising, delete of the last leaf, and a delete whose sibling is a subtree.
+    let mut tree = StateTree::new();
+    let prev = tree.root();
+    let key = |i: u64| U256::from(i) * U256::from(0x1_0000_0001u64);
+    let mut writes = Vec::new();
+    for i in 1..=5 {
+        writes.push(tree.set(key(i), U256::from(i)).unwrap());
+    }
+    writes.push(tree.set(key(2), U256::from(99)).unwrap());
+    writes.push(tree.set(key(3), U256::ZERO).unwrap());
+    writes.push(tree.set(key(1), U256::ZERO).unwrap());
+    writes.push(tree.set(key(5), U256::ZERO).unwrap());
+    writes.push(tree.set(key(2), U256::ZERO).unwrap());
+    writes.push(tree.set(key(4), U256::ZERO).unwrap());
+    assert_eq!(tree.root(), U256::ZERO);
+    writes.push(tree.set(key(6), U256::from(6)).unwrap());
+    let header = BatchHeader {
+        batchNumber: 3,
+        prevStateRoot: B256::from(prev),
+        newStateRoot: B256::from(tree.root()),
+        messageRoot: B256::from(MessageTree::new(vec![]).unwrap().root()),
+        ..Default::default()
+    };
+    let proof = prover()
+        .prove_batch(&header, 7, &writes, &[], |_, _| {})
+        .unwrap();
+    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+}
+
+#[test]
+fn keys_for_another_circuit_are_refused() {
+    let files = CircuitFiles::in_dir(circuit_dir());
+    let mut keys = prover().keys().clone();
+    keys.info.circuit_hash = B256::repeat_byte(1);
+    let err = Groth16Prover::new(&files, keys).unwrap_err();
+    assert!(matches!(err, Error::Key(_)), "{err}");
+
+    let missing = CircuitFiles::in_dir("/nonexistent");
+    let err = Groth16Prover::new(&missing, prover().keys().clone()).unwrap_err();
+    assert!(matches!(err, Error::Circuit { .. }), "{err}");
+}
+
+#[test]
+fn the_key_store_round_trips_and_rejects_a_damaged_key() {
+    let files = CircuitFiles::in_dir(circuit_dir());
+    let dir = tempfile::tempdir().unwrap();
+    let store = KeyStore::new(dir.path());
+    assert!(
+        store
+            .load(&files, KeyKind::DevelopmentInsecure)
+            .unwrap()
+            .is_none()
+    );
+    let saved = store.save(prover().keys()).unwrap();
+    let loaded = store
+        .load(&files, KeyKind::DevelopmentInsecure)
+        .unwrap()
+        .unwrap();
+    assert_eq!(loaded.info, prover().keys().info);
+    assert_eq!(loaded.proving.vk, prover().keys().proving.vk);
+    assert!(store.load(&files, KeyKind::Ceremony).unwrap().is_none());
+
+    // A truncated key file is an error, not a silent miss.
+    let pk = saved.join("proving.key");
+    let bytes = std::fs::read(&pk).unwrap();
+    std::fs::write(&pk, &bytes[..bytes.len() / 2]).unwrap();
+    let err = store
+        .load(&files, KeyKind::DevelopmentInsecure)
+        .unwrap_err();
+    assert!(matches!(err, Error::Key(_)), "{err}");
+}
+
+#[test]
+fn a_zkey_that_is_not_one_is_refused() {
+    let files = CircuitFiles::in_dir(circuit_dir());
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("bogus.zkey");
+    std::fs::write(&bogus, b"not a zkey").unwrap();
+    assert!(fractal_prover::import_zkey(&files, &bogus).is_err());
+    assert!(fractal_prover::import_zkey(&files, &dir.path().join("missing.zkey")).is_err());
+}
