@@ -28,3 +28,7 @@ start_devnet() {
   devnet_json="$dir/devnet.json"
 }
 field() { node -e "console.log(require('$devnet_json').$1)"; }
+eventually() { # eventually <seconds> <command...>: retries until it succeeds
+  local until=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do (( SECONDS < until )) || return 1; sleep 0.2; done
+}

@@ -9,13 +9,9 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 source tests/e2e/devnet.sh
-l1_port="${E2E_L1_PORT:-18945}"; l2_port=$((l1_port + 1))
+l1_port="${E2E_L1_PORT:-19045}"; l2_port=$((l1_port + 1))
 dir="$root/.devnet/e2e-proofs-$$"
 l1="http://127.0.0.1:$l1_port"; l2="http://127.0.0.1:$l2_port"
-eventually() { # eventually <seconds> <command...>: retries until it succeeds
-  local until=$((SECONDS + $1)); shift
-  until "$@" >/dev/null 2>&1; do (( SECONDS < until )) || return 1; sleep 0.5; done
-}
 cleanup() {
   [[ -n "$devnet_pid" ]] && kill -INT "$devnet_pid" 2>/dev/null && wait "$devnet_pid" 2>/dev/null
   rm -rf "$dir" "$dir.log"

@@ -514,17 +514,6 @@ fn load_average() -> Option<f64> {
         .ok()
 }
 
-/// Today as `YYYY-MM-DD` (UTC), from `date`.
-fn today() -> String {
-    Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_else(|| "(date unknown)".into())
-}
-
 /// Everything measured.
 struct Report {
     /// The 1-minute load average when the run started (`/proc/loadavg`).
@@ -1026,7 +1015,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         snarkjs_key_bytes: size(&key_dir.join("proving.key"))?,
         gas,
     };
-    let date = today();
+    let date = crate::bench_rollup::today();
     let md = markdown(&report, &settings, &date)?;
     let json = json_report(&report, &settings, &date);
     std::fs::create_dir_all(&settings.out)?;

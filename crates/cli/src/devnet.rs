@@ -222,7 +222,8 @@ pub(crate) async fn run(
 ) -> Result<()> {
     let (anvil, forge) = (foundry("anvil")?, foundry("forge")?);
     // Load the circuit and its keys first: a missing circuit fails before anything starts.
-    let groth16 = match args.proofs.prover {
+    let system = args.proofs.prover.unwrap_or(ProofSystem::Development);
+    let groth16 = match system {
         ProofSystem::Groth16 if !args.no_publisher => {
             step("loading the chunk circuit and its keys");
             Some(std::sync::Arc::new(args.proofs.groth16()?))
@@ -263,7 +264,7 @@ pub(crate) async fn run(
     let l1_chain_id = l1_provider.get_chain_id().await?;
 
     step("deploying the settlement suite (script/Deploy.s.sol)");
-    let proof_system = match args.proofs.prover {
+    let proof_system = match system {
         ProofSystem::Groth16 => "groth16",
         ProofSystem::Development => "development",
     };
@@ -355,7 +356,7 @@ pub(crate) async fn run(
         step(format!(
             "starting the publisher (operator {}, {})",
             operator.address(),
-            match args.proofs.prover {
+            match system {
                 ProofSystem::Groth16 => "Groth16 proofs of the chunk circuit",
                 ProofSystem::Development => "development verifier: INSECURE",
             }

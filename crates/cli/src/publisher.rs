@@ -19,12 +19,46 @@ pub(crate) enum ProofSystem {
     Development,
 }
 
+alloy::sol! {
+    #[sol(rpc)]
+    interface IVerifierProbe {
+        function verifier() external view returns (address);
+        function CHUNK_VERIFIER() external view returns (address);
+    }
+}
+
+/// The proofs the chain's verifier takes: Groth16 when the settlement's verifier answers
+/// `CHUNK_VERIFIER()` (a `Groth16BatchVerifier`), the development proof otherwise.
+async fn detect_proof_system(
+    l1_rpc: &Url,
+    settlement: alloy::primitives::Address,
+) -> Result<ProofSystem> {
+    let provider = alloy::providers::ProviderBuilder::new().connect_http(l1_rpc.clone());
+    let verifier = IVerifierProbe::new(settlement, &provider)
+        .verifier()
+        .call()
+        .await
+        .wrap_err_with(|| format!("asking settlement {settlement} for its verifier"))?;
+    let system = match IVerifierProbe::new(verifier, &provider)
+        .CHUNK_VERIFIER()
+        .call()
+        .await
+    {
+        Ok(_) => ProofSystem::Groth16,
+        Err(_) => ProofSystem::Development,
+    };
+    tracing::info!(%verifier, ?system, "the chain's verifier decides the proofs (--prover overrides)");
+    Ok(system)
+}
+
 /// Where the chunk circuit and its keys are.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ProverArgs {
-    /// Which proofs to submit: the deployment's verifier decides (`verifierKind` in its file).
-    #[arg(long, value_enum, default_value_t = ProofSystem::Development)]
-    pub(crate) prover: ProofSystem,
+    /// Which proofs to submit. `fractal publisher` asks the chain's verifier on the parent when this
+    /// is not given (a `Groth16BatchVerifier` answers `CHUNK_VERIFIER()`); `fractal devnet` deploys the
+    /// development verifier unless it is `groth16`.
+    #[arg(long, value_enum)]
+    pub(crate) prover: Option<ProofSystem>,
     /// The compiled chunk circuit (`make circuits`).
     #[arg(long, default_value = "circuits/build")]
     pub(crate) circuit_dir: PathBuf,
@@ -107,8 +141,12 @@ pub(crate) fn run(args: PublisherArgs, shutdown: impl Future<Output = ()>) -> Re
         .trim()
         .parse()
         .wrap_err("--private-key is not a secp256k1 private key")?;
-    let mut config =
-        PublisherConfig::new(args.l1_rpc, chain.settlement, chain.chain_id, args.data_dir);
+    let mut config = PublisherConfig::new(
+        args.l1_rpc.clone(),
+        chain.settlement,
+        chain.chain_id,
+        args.data_dir,
+    );
     config.confirmations = args.confirmations.max(1);
     config.poll_interval = Duration::from_millis(args.poll_ms.max(10));
     config.bump_after = Duration::from_secs(args.bump_after_secs.max(1));
@@ -119,7 +157,11 @@ pub(crate) fn run(args: PublisherArgs, shutdown: impl Future<Output = ()>) -> Re
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    match args.proofs.prover {
+    let system = match args.proofs.prover {
+        Some(system) => system,
+        None => runtime.block_on(detect_proof_system(&args.l1_rpc, chain.settlement))?,
+    };
+    match system {
         ProofSystem::Development => {
             tracing::warn!(
                 "proofs come from the development prover: INSECURE, accepted only by the development verifier"
