@@ -280,13 +280,7 @@ struct Anvil {
 impl Anvil {
     async fn start(client: &Client) -> Result<Self> {
         let port = free_port()?;
-        let local = PathBuf::from("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-        let program = if local.exists() {
-            local
-        } else {
-            PathBuf::from("anvil")
-        };
-        let child = Command::new(&program)
+        let child = Command::new(crate::devnet::foundry("anvil")?)
             .args(["--port", &port.to_string(), "--silent"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())

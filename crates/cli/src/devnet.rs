@@ -121,7 +121,7 @@ fn step(message: impl std::fmt::Display) {
 }
 
 /// Finds a Foundry binary: on PATH, or where `tools/bootstrap` installs it.
-fn foundry(tool: &str) -> Result<PathBuf> {
+pub(crate) fn foundry(tool: &str) -> Result<PathBuf> {
     let local = PathBuf::from(format!(
         "node_modules/@foundry-rs/{tool}-linux-amd64/bin/{tool}"
     ));

@@ -28,19 +28,6 @@ pub(crate) fn fr(value: U256) -> Fr {
     Fr::from_be_bytes_mod_order(&value.to_be_bytes::<32>())
 }
 
-/// The first constraint of `r1cs` that `witness` does not satisfy, if any (≈ 0.1 s for the chunk
-/// circuit: cheaper than a proof that fails its own check).
-fn first_unsatisfied(r1cs: &R1CS<Fr>, witness: &[Fr]) -> Option<usize> {
-    let eval = |lc: &[(usize, Fr)]| -> Fr {
-        lc.iter()
-            .map(|(i, c)| witness.get(*i).copied().unwrap_or_default() * c)
-            .sum()
-    };
-    r1cs.constraints
-        .iter()
-        .position(|(a, b, c)| eval(a) * eval(b) != eval(c))
-}
-
 /// A circuit's constraint matrices in arkworks' layout, made once: proving from them skips
 /// synthesizing (and cloning) the constraint system for every proof.
 #[derive(Debug, Clone)]
@@ -65,6 +52,18 @@ impl CircuitMatrices {
             num_inputs: r1cs.num_inputs,
             num_variables: r1cs.num_variables,
         }
+    }
+
+    /// The first constraint that `witness` does not satisfy, if any (≈ 0.1 s for the chunk circuit:
+    /// cheaper than a proof that fails its own check).
+    pub fn first_unsatisfied(&self, witness: &[Fr]) -> Option<usize> {
+        let eval = |row: &[(Fr, usize)]| -> Fr {
+            row.iter()
+                .map(|(c, i)| witness.get(*i).copied().unwrap_or_default() * c)
+                .sum()
+        };
+        let [a, b, c] = &self.matrices;
+        (0..a.len()).find(|&k| eval(&a[k]) * eval(&b[k]) != eval(&c[k]))
     }
 
     /// A Groth16 proof for the full assignment `witness` (circom's wire order) under `pk`, with the
@@ -98,7 +97,6 @@ impl CircuitMatrices {
 
 /// Proves batches with the chunk circuit and one key.
 pub struct Groth16Prover {
-    r1cs: R1CS<Fr>,
     matrices: CircuitMatrices,
     keys: Keys,
     prepared: PreparedVerifyingKey<Bn254>,
@@ -135,7 +133,6 @@ impl Groth16Prover {
             .map_err(|e| Error::Groth16(e.to_string()))?;
         Ok(Self {
             matrices: CircuitMatrices::new(&r1cs),
-            r1cs,
             keys,
             prepared,
             calculator: Mutex::new((store, calculator)),
@@ -167,7 +164,7 @@ impl Groth16Prover {
     pub fn prove_chunk(&self, chunk: &ChunkInput) -> Result<Proof<Bn254>> {
         let started = std::time::Instant::now();
         let witness = self.witness(chunk)?;
-        if let Some(constraint) = first_unsatisfied(&self.r1cs, &witness) {
+        if let Some(constraint) = self.matrices.first_unsatisfied(&witness) {
             return Err(Error::Unsatisfied {
                 batch: chunk.batch,
                 chunk: chunk.index,
@@ -178,7 +175,7 @@ impl Groth16Prover {
         }
         let witness_time = started.elapsed();
         let public: Vec<Fr> = chunk.public.iter().copied().map(fr).collect();
-        if witness.get(1..self.r1cs.num_inputs) != Some(public.as_slice()) {
+        if witness.get(1..self.matrices.num_inputs) != Some(public.as_slice()) {
             return Err(Error::Unsatisfied {
                 batch: chunk.batch,
                 chunk: chunk.index,
