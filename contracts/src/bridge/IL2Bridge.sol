@@ -44,7 +44,8 @@ interface IL2Bridge {
     /// parent's vault releases the same amount once the batch holding the message is executed.
     /// @dev The ether is never released on this chain: it was minted by a deposit, and locking it is the
     /// burn. Sends `(address(0), to, msg.value)` to the parent's vault through the outbox. Reverts with
-    /// `L2BridgeZeroAmount` (no value), `L2BridgeZeroAddress` (`to` zero) or `L2BridgeNoParent`.
+    /// `L2BridgeZeroAmount` (no value), `L2BridgeZeroAddress` (`to` zero) or `L2BridgeNoParent`, and with
+    /// the outbox's `L2OutboxBlockFull` when this block already sent 16 messages.
     /// @param to The recipient on the parent.
     /// @return nonce The outbox nonce of the withdrawal message.
     function withdraw(address to) external payable returns (uint64 nonce);
@@ -52,7 +53,8 @@ interface IL2Bridge {
     /// @notice Withdraws `amount` of the bridged `l1Token` from `msg.sender` to `to` on the parent.
     /// @dev Debits the ledger and sends `(l1Token, to, amount)` to the parent's vault through the outbox.
     /// Reverts with `L2BridgeZeroAddress` (`l1Token` or `to` zero), `L2BridgeInsufficientBalance`,
-    /// `L2BridgeZeroAmount` or `L2BridgeNoParent`.
+    /// `L2BridgeZeroAmount` or `L2BridgeNoParent`, and with the outbox's `L2OutboxBlockFull` when this
+    /// block already sent 16 messages.
     /// @param l1Token The token on the parent.
     /// @param to The recipient on the parent.
     /// @param amount The amount, taken from `msg.sender`'s balance here.

@@ -23,7 +23,9 @@ interface IL2Outbox {
     );
 
     /// @notice Sends a message from `msg.sender` to `recipient` on chain `destinationChainId`.
-    /// @dev Reverts with `L2OutboxPayloadTooLarge` when `payload` is longer than 1,024 bytes.
+    /// @dev Reverts with `L2OutboxPayloadTooLarge` when `payload` is longer than 1,024 bytes, and with
+    /// `L2OutboxBlockFull` when this block already sent 16 messages (`L2Outbox.MAX_MESSAGES_PER_BLOCK`,
+    /// the batch proof's message capacity): send it in a later block.
     /// @param destinationChainId The destination chain.
     /// @param recipient The recipient there.
     /// @param payload The contents, at most 1,024 bytes (`L2Outbox.MAX_PAYLOAD`).
@@ -35,4 +37,8 @@ interface IL2Outbox {
     /// @notice The nonce the next message gets (the number of messages sent so far).
     /// @return The next nonce.
     function nextNonce() external view returns (uint64);
+
+    /// @notice How many messages the current block has sent so far (at most 16).
+    /// @return The count for `block.number`.
+    function sentThisBlock() external view returns (uint256);
 }

@@ -15,5 +15,7 @@ error L2BridgeNotVault(address caller, address expected);
 error L2BridgeZeroAddress();
 /// @dev A withdrawal of zero (ether or tokens).
 error L2BridgeZeroAmount();
+/// @dev This block already sent the most messages a block may send (the batch proof's message capacity).
+error L2OutboxBlockFull(uint256 blockNumber, uint256 max);
 /// @dev The message payload is longer than the outbox accepts.
 error L2OutboxPayloadTooLarge(uint256 length, uint256 max);

@@ -98,8 +98,10 @@ pub struct BatchConfig {
     #[serde(default = "default_batch_bytes")]
     pub max_pubdata_bytes: usize,
     /// Most messages (outbox sends) in a batch, 1 to 1,024. The default, 16, is what one batch proof
-    /// takes (`fractal_prover::CHUNK_MESSAGES`); a single block that sends more still makes one batch,
-    /// which the prover then refuses.
+    /// takes (`fractal_prover::CHUNK_MESSAGES`), and the most one block can send (the genesis outbox
+    /// refuses more: `L2Outbox.MAX_MESSAGES_PER_BLOCK`), so every batch stays provable. Above 16, batches
+    /// of several blocks can hold more than the Groth16 circuit proves: only for the development
+    /// verifier.
     #[serde(default = "default_batch_messages")]
     pub max_messages: usize,
     /// How batches are published: `"rollup-calldata"` (default) or `"rollup-blob"`; must be the DA

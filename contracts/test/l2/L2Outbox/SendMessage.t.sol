@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.28;
 
+import {FractalConstants} from "../../../src/common/Constants.sol";
 import {Hashing} from "../../../src/common/Hashing.sol";
 import {IL2Outbox} from "../../../src/l2/IL2Outbox.sol";
-import {L2OutboxPayloadTooLarge} from "../../../src/l2/L2Errors.sol";
+import {L2OutboxBlockFull, L2OutboxPayloadTooLarge} from "../../../src/l2/L2Errors.sol";
 import {SystemBase} from "../SystemBase.sol";
 import {SystemContracts} from "../SystemContracts.sol";
 
-/// @notice L2Outbox.sendMessage: numbering from the genesis slot, the event the node reads, the cap.
+/// @notice L2Outbox.sendMessage: numbering from the genesis slot, the event the node reads, the payload
+/// cap and the per-block message cap.
 contract SendMessageTest is SystemBase {
     // ---------------------------------------------------------------- success
 
@@ -68,7 +70,62 @@ contract SendMessageTest is SystemBase {
         OUTBOX.sendMessage(1, BOB, payload);
     }
 
+    function test_SendMessage_SixteenPerBlock() public {
+        assertEq(OUTBOX.MAX_MESSAGES_PER_BLOCK(), 16);
+        for (uint256 i = 0; i < 16; ++i) {
+            assertEq(OUTBOX.sentThisBlock(), i);
+            OUTBOX.sendMessage(1, BOB, "");
+        }
+        assertEq(OUTBOX.sentThisBlock(), 16);
+        vm.roll(block.number + 1);
+        assertEq(OUTBOX.sentThisBlock(), 0);
+        assertEq(uint256(OUTBOX.sendMessage(1, BOB, "")), 16);
+        assertEq(OUTBOX.sentThisBlock(), 1);
+    }
+
+    function test_SendMessage_BlockCountIsSlotOne() public {
+        vm.roll(1234);
+        OUTBOX.sendMessage(1, BOB, "");
+        OUTBOX.sendMessage(1, BOB, "");
+        OUTBOX.sendMessage(1, BOB, "");
+        assertEq(
+            uint256(vm.load(address(OUTBOX), bytes32(SystemContracts.OUTBOX_SENT_SLOT))),
+            (uint256(3) << 64) | 1234
+        );
+        assertEq(uint256(vm.load(address(OUTBOX), bytes32(SystemContracts.OUTBOX_NONCE_SLOT))), 3);
+    }
+
+    function test_SendMessage_GenesisCountsNothing() public {
+        // Slot 1 is zero at genesis: block 0 with no messages. Even in block 0 all 16 fit.
+        vm.roll(0);
+        for (uint256 i = 0; i < 16; ++i) {
+            OUTBOX.sendMessage(1, BOB, "");
+        }
+        vm.expectRevert(abi.encodeWithSelector(L2OutboxBlockFull.selector, 0, 16));
+        OUTBOX.sendMessage(1, BOB, "");
+    }
+
     // ---------------------------------------------------------------- reverts
+
+    function test_RevertWhen_BlockFull() public {
+        for (uint256 i = 0; i < 16; ++i) {
+            OUTBOX.sendMessage(1, BOB, "");
+        }
+        vm.expectRevert(abi.encodeWithSelector(L2OutboxBlockFull.selector, block.number, 16));
+        vm.prank(ALICE);
+        OUTBOX.sendMessage(7, BOB, hex"01");
+        assertEq(uint256(OUTBOX.nextNonce()), 16);
+        assertEq(OUTBOX.sentThisBlock(), 16);
+    }
+
+    function test_RevertWhen_OneCallSendsSeventeen() public {
+        Spammer spammer = new Spammer();
+        vm.expectRevert(abi.encodeWithSelector(L2OutboxBlockFull.selector, block.number, 16));
+        spammer.send(17);
+        assertEq(uint256(OUTBOX.nextNonce()), 0);
+        spammer.send(16);
+        assertEq(uint256(OUTBOX.nextNonce()), 16);
+    }
 
     function test_RevertWhen_PayloadTooLarge() public {
         bytes memory payload = new bytes(1025);
@@ -122,10 +179,31 @@ contract SendMessageTest is SystemBase {
         assertEq(uint256(OUTBOX.nextNonce()), 0);
     }
 
+    function testFuzz_SendMessage_AtMostSixteenPerBlock(uint8[6] calldata attempts, uint64 start) public {
+        start = uint64(bound(start, 1, type(uint64).max - 8));
+        uint256 sent;
+        for (uint256 b = 0; b < attempts.length; ++b) {
+            vm.roll(start + b);
+            uint256 n = attempts[b] % 24;
+            for (uint256 i = 0; i < n; ++i) {
+                if (i < 16) {
+                    assertEq(uint256(OUTBOX.sendMessage(1, BOB, "")), sent);
+                    ++sent;
+                } else {
+                    vm.expectRevert(abi.encodeWithSelector(L2OutboxBlockFull.selector, start + b, 16));
+                    OUTBOX.sendMessage(1, BOB, "");
+                }
+            }
+            assertEq(OUTBOX.sentThisBlock(), n < 16 ? n : 16);
+        }
+        assertEq(uint256(OUTBOX.nextNonce()), sent);
+    }
+
     function testFuzz_SendMessage_NoncesCountMessages(uint256 count, address sender) public {
         count = bound(count, 0, 64);
         vm.recordLogs();
         for (uint256 i = 0; i < count; ++i) {
+            if (i % 16 == 0) vm.roll(block.number + 1);
             vm.prank(sender);
             assertEq(uint256(OUTBOX.sendMessage(uint64(i), BOB, abi.encode(i))), i);
         }
@@ -135,5 +213,14 @@ contract SendMessageTest is SystemBase {
             assertEq(uint256(messages[i].nonce), i);
         }
         assertEq(uint256(OUTBOX.nextNonce()), count);
+    }
+}
+
+/// @dev A contract that sends several messages in one call.
+contract Spammer {
+    function send(uint256 n) external {
+        for (uint256 i = 0; i < n; ++i) {
+            IL2Outbox(FractalConstants.L2_OUTBOX).sendMessage(1, address(this), "");
+        }
     }
 }

@@ -76,6 +76,7 @@ contract L2BridgeHandler {
         if (balance == 0) return;
         if (to == address(0)) to = address(0xE117);
         amount = 1 + amount % balance;
+        _roomForAMessage();
         vm.recordLogs();
         vm.prank(account(from));
         uint64 nonce = BRIDGE.withdrawToken(t, to, amount);
@@ -87,6 +88,7 @@ contract L2BridgeHandler {
         if (to == address(0)) to = address(0xE117);
         amount = 1 + amount % MAX_AMOUNT;
         vm.deal(account(from), amount);
+        _roomForAMessage();
         vm.recordLogs();
         vm.prank(account(from));
         uint64 nonce = BRIDGE.withdraw{value: amount}(to);
@@ -96,6 +98,7 @@ contract L2BridgeHandler {
 
     function sendMessage(address sender, uint64 destination, address recipient, uint256 length) external {
         if (sender == address(BRIDGE) || sender == address(vm)) sender = address(0x5E4D);
+        _roomForAMessage();
         vm.prank(sender);
         uint64 nonce = OUTBOX.sendMessage(destination, recipient, new bytes(length % 200));
         if (nonce != bridgeMessages + otherMessages) ++badMessages;
@@ -125,6 +128,12 @@ contract L2BridgeHandler {
     }
 
     // ------------------------------------------------------------------ checks
+
+    /// @dev Moves to the next block when this one has sent all the messages a block may send, as a
+    /// sequencer's next transactions land in a later block.
+    function _roomForAMessage() private {
+        if (OUTBOX.sentThisBlock() == OUTBOX.MAX_MESSAGES_PER_BLOCK()) vm.roll(block.number + 1);
+    }
 
     /// @dev The withdrawal's outbox message must be exactly what BridgeVault.finalizeWithdrawal accepts,
     /// numbered next.
