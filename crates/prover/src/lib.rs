@@ -32,7 +32,7 @@ pub use circuit::{
     ProcessorRow, TREE_LEVELS, batch_chunks, chunk_public_inputs,
 };
 pub use error::{Error, Result};
-pub use groth16::{CircuitMatrices, Groth16Prover, verify_batch};
+pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, verify_batch};
 pub use keys::{
     DEVELOPMENT_SEED, KeyInfo, KeyKind, KeyStore, Keys, development_setup, import_zkey, read_r1cs,
     snarkjs_setup,

@@ -282,8 +282,9 @@ pub fn prove_with_snarkjs_reduction(
     pk: &ProvingKey<Bn254>,
     matrices: &crate::CircuitMatrices,
     witness: &[Fr],
+    blinding: crate::Blinding,
 ) -> Result<Proof<Bn254>> {
-    matrices.prove::<CircomReduction>(pk, witness)
+    matrices.prove::<CircomReduction>(pk, witness, blinding)
 }
 
 /// A proving key this crate wrote (arkworks' serialization, uncompressed), read without checking
@@ -585,10 +586,21 @@ mod tests {
         let wrong = [public[0], public[1] + Fr::ONE];
         assert!(!Groth16::<Bn254>::verify_proof(&pvk, &proof, &wrong).unwrap());
 
-        // And arkworks' proof with the same key and reduction verifies too.
-        let ours = prove_with_snarkjs_reduction(&pk, &crate::CircuitMatrices::new(&r1cs), &witness)
-            .unwrap();
-        assert!(Groth16::<Bn254>::verify_proof(&pvk, &ours, &public).unwrap());
+        // And arkworks' proofs with the same key and reduction verify too, blinded or not. Unblinded
+        // proofs are deterministic; blinded ones are not.
+        let matrices = crate::CircuitMatrices::new(&r1cs);
+        let prove = |blinding| prove_with_snarkjs_reduction(&pk, &matrices, &witness, blinding);
+        let (plain, blinded) = (
+            prove(crate::Blinding::None).unwrap(),
+            prove(crate::Blinding::ZeroKnowledge).unwrap(),
+        );
+        for ours in [&plain, &blinded] {
+            assert!(Groth16::<Bn254>::verify_proof(&pvk, ours, &public).unwrap());
+            assert!(!Groth16::<Bn254>::verify_proof(&pvk, ours, &wrong).unwrap());
+        }
+        assert_eq!(prove(crate::Blinding::None).unwrap(), plain);
+        assert_ne!(prove(crate::Blinding::ZeroKnowledge).unwrap(), blinded);
+        assert_ne!(plain, blinded);
         // A proof with arkworks' default reduction and this key does not: the H points differ.
         let circuit = CircomCircuit {
             r1cs,
