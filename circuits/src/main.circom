@@ -3,6 +3,6 @@ pragma circom 2.1.0;
 
 include "batch_chunk.circom";
 
-// The chunk circuit Fractal deploys: 16 writes per chunk, state-tree paths up to 32 levels, up to 16
+// The chunk circuit Fractal deploys: 25 writes per chunk, the state tree's 16 quaternary levels, up to 16
 // messages per batch in a depth-10 message tree. docs/proofs.md explains the sizes.
-component main {public [inputs]} = BatchChunk(16, 32, 16, 10);
+component main {public [inputs]} = BatchChunk(25, 16, 16, 10);

@@ -80,8 +80,8 @@ check "the prover refuses a batch whose writes disagree with its new root" \
   bash -c "'$fractal' prove --batch-file '$dir/batch2-lie.json' --witness-file '$dir/witness2.json' --chain-id 4242 2>&1 | grep -q 'cannot be proven: its writes take the state root'"
 node -e "
   const fs = require('fs'); const w = JSON.parse(fs.readFileSync('$dir/witness2.json'));
-  const i = w.writes.findIndex(x => x.siblings.length > 0);
-  const s = BigInt(w.writes[i].siblings[0]) ^ 1n; w.writes[i].siblings[0] = '0x' + s.toString(16);
+  const row = w.writes[0].siblings[0];
+  row[1] = '0x' + (BigInt(row[1]) ^ 1n).toString(16);
   fs.writeFileSync('$dir/witness2-lie.json', JSON.stringify(w));"
 check "the prover refuses a write whose path does not match its roots (the circuit rejects it)" \
   bash -c "'$fractal' prove --batch-file '$dir/batch2.json' --witness-file '$dir/witness2-lie.json' --chain-id 4242 2>&1 | grep -q 'the circuit rejects the witness'"

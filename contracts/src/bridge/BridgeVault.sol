@@ -165,7 +165,8 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
         address account,
         address token,
         uint256 amount,
-        uint256[] calldata siblings
+        uint256 index,
+        uint256[3][16] calldata siblings
     ) external nonReentrant {
         if (amount == 0) revert VaultZeroAmount();
         if (account == address(0)) revert VaultZeroAddress();
@@ -173,9 +174,9 @@ contract BridgeVault is IBridgeVault, ReentrancyGuard {
         if (!settlement.isFrozen()) revert VaultChainNotFrozen(chainId);
         if (_exited[chainId][token][account]) revert VaultAlreadyExited(chainId, token, account);
         bytes32 root = settlement.lastExecutedStateRoot();
-        bytes32 computed = bytes32(Hashing.stateRoot(balanceKey(account, token), amount, siblings));
-        // Zero is stateRoot's "no root" answer (proof deeper than 254) and the empty tree's root: never
-        // a match, even when the last executed state root is zero.
+        bytes32 computed = bytes32(Hashing.stateRoot(index, balanceKey(account, token), amount, siblings));
+        // Zero is stateRoot's "no root" answer (index 2^32 or more, a sibling outside the field): never a
+        // match, even when the last executed state root is zero.
         if (computed == bytes32(0) || computed != root) {
             revert VaultInvalidStateProof(chainId, root, computed);
         }

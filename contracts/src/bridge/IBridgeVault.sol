@@ -104,13 +104,18 @@ interface IBridgeVault {
     /// @param account The account on the child chain (and recipient here).
     /// @param token The token on this chain (zero address for ether).
     /// @param amount The balance in the last executed state.
-    /// @param siblings The sparse-Merkle-tree proof of that balance, root side first.
+    /// @param index The balance entry's index in the chain's pubdata, its position in the state tree
+    /// (docs/state.md).
+    /// @param siblings The inclusion proof of that entry holding `amount`: for each of the 16 levels,
+    /// bottom-up, the three other children of the ancestor one level up, in child order
+    /// (`Hashing.stateRoot`).
     function exitFrozenChain(
         uint256 chainId,
         address account,
         address token,
         uint256 amount,
-        uint256[] calldata siblings
+        uint256 index,
+        uint256[3][16] calldata siblings
     ) external;
 
     /// @notice What `chainId` holds of `token` (zero address: ether) in this vault.

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {FractalConstants} from "../../src/common/Constants.sol";
 import {Hashing} from "../../src/common/Hashing.sol";
 import {Test} from "../utils/Test.sol";
@@ -252,78 +253,280 @@ contract HashingTest is Test {
 
     // ---------------------------------------------------------------- state tree
 
+    uint256 internal constant BIG = 2 ** 200 + 7;
+    /// @dev circomlibjs (hashing-kat.mjs): key 5 holding 2^200 + 7 alone at index 0, and at 2^32 − 1.
+    uint256 internal constant KAT_ROOT_AT_0 =
+        0x05c6fb9df18fa6c893d486a33aad7adc050b00d8aa93bfe4314b11d52d440a03;
+    uint256 internal constant KAT_ROOT_AT_LAST =
+        0x1733cbf35b3df1ece3851d80af5864a0a6720962b5f0dc56ea1312778199e7c9;
+    /// @dev circomlibjs (hashing-kat.mjs): the four entries of `_fourEntries`.
+    uint256 internal constant KAT_ROOT_FOUR =
+        0x0e63cd6112d74d67267092824c42ac1c7d00942150f07ee54d4b58d9955ee501;
+
     function test_StateKey_IsKeccakReducedModuloField() public pure {
         bytes32 slot = bytes32(uint256(3));
         uint256 expected = uint256(keccak256(abi.encodePacked(uint8(0), address(0xAB), slot))) % P;
         assertEq(Hashing.stateKey(0, address(0xAB), slot), expected);
     }
 
-    function test_WordHash_SplitsIntoHalves() public pure {
-        uint256 word = (uint256(5) << 128) | 9;
-        assertEq(Hashing.wordHash(word), PoseidonT3.hash([uint256(5), 9]));
+    function test_StateLeaf_IsPoseidonOfKeyHighLow() public pure {
+        assertEq(Hashing.stateLeaf(11, (uint256(5) << 128) | 9), PoseidonT4.hash([uint256(11), 5, 9]));
+        assertEq(Hashing.stateLeaf(11, 9), PoseidonT4.hash([uint256(11), 0, 9]), "value below 2^128");
         assertEq(
-            Hashing.stateLeaf(11, word), PoseidonT4.hash([uint256(11), PoseidonT3.hash([uint256(5), 9]), 1])
+            Hashing.stateLeaf(11, type(uint256).max),
+            PoseidonT4.hash([uint256(11), type(uint128).max, type(uint128).max]),
+            "max value"
+        );
+        assertEq(Hashing.stateLeaf(11, 9), SparseStateTree.leaf(11, 9), "helper");
+    }
+
+    function test_StateLeaf_ZeroValueIsNotAnEmptyPosition() public pure {
+        // An entry written back to zero keeps a leaf that names its key (docs/state.md).
+        assertEq(Hashing.stateLeaf(11, 0), PoseidonT4.hash([uint256(11), 0, 0]));
+        assertTrue(Hashing.stateLeaf(11, 0) != 0);
+        assertTrue(Hashing.stateLeaf(11, 0) != Hashing.stateLeaf(12, 0));
+    }
+
+    function test_PoseidonT5_KnownAnswer() public pure {
+        assertEq(
+            PoseidonT5.hash([uint256(1), 2, 3, 4]),
+            0x299c867db6c1fdd79dcefa40e4510b9837e60ebb1ce0663dbaa525df65250465
         );
     }
 
-    function test_StateRoot_SingleKeyIsTheLeaf() public pure {
-        assertEq(Hashing.stateRoot(77, 1 ether, new uint256[](0)), SparseStateTree.leaf(77, 1 ether));
+    function test_EmptyStateRoot_KnownAnswer() public pure {
+        uint256 e = 0;
+        for (uint256 l = 0; l < 16; ++l) {
+            e = PoseidonT5.hash([e, e, e, e]);
+        }
+        uint256 circomlib = 0x151399c724e17408a7a43cdadba2fc000da9339c56e4d49c6cdee6c4356fbc68;
+        assertEq(e, circomlib, "E16 vs circomlibjs");
+        assertEq(Hashing.EMPTY_STATE_ROOT, circomlib, "constant");
+        assertEq(
+            SparseStateTree.root(new uint256[](0), new uint256[](0), new uint256[](0)), circomlib, "helper"
+        );
+        assertEq(SparseStateTree.emptyHashes()[16], circomlib, "helper E16");
+        assertTrue(circomlib != 0, "the empty root must differ from the 'no root' answer");
     }
 
-    function test_StateRoot_MatchesCircomlibKnownAnswer() public pure {
-        // Keys 5 (bits 1,0,1), 6 (0,1,1) and 3 (1,1,0), LSB first: root = H(leaf6, H(leaf5, leaf3)).
-        (uint256[] memory keys, uint256[] memory values) = _threeKeys();
-        uint256 circomlibRoot = 0x1243c6936fa93a0aa8025f50a0a00eeb887330ae5898a8cd3a375ab5b46639ea;
-        uint256 built = SparseStateTree.root(keys, values);
-        assertEq(built, circomlibRoot, "builder vs circomlibjs");
-        uint256 leaf5 = SparseStateTree.leaf(5, values[0]);
-        uint256 leaf6 = SparseStateTree.leaf(6, values[1]);
-        uint256 leaf3 = SparseStateTree.leaf(3, values[2]);
-        assertEq(built, PoseidonT3.hash([leaf6, PoseidonT3.hash([leaf5, leaf3])]), "by hand");
+    function test_StateRoot_SingleEntryAtIndexZero() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _one(0, 5, BIG);
+        assertEq(SparseStateTree.root(indices, keys, values), KAT_ROOT_AT_0, "helper vs circomlibjs");
+        uint256[3][16] memory siblings = SparseStateTree.emptyProof();
+        assertEq(Hashing.stateRoot(0, 5, BIG, siblings), KAT_ROOT_AT_0, "empty siblings");
+        assertEq(
+            Hashing.stateRoot(0, 5, BIG, SparseStateTree.proof(indices, keys, values, 0)),
+            KAT_ROOT_AT_0,
+            "proof"
+        );
+    }
 
-        uint256[] memory p5 = new uint256[](2);
-        (p5[0], p5[1]) = (leaf6, leaf3);
-        assertEq(Hashing.stateRoot(5, values[0], p5), circomlibRoot, "key 5");
-        uint256[] memory p6 = new uint256[](1);
-        p6[0] = PoseidonT3.hash([leaf5, leaf3]);
-        assertEq(Hashing.stateRoot(6, values[1], p6), circomlibRoot, "key 6");
-        uint256[] memory p3 = new uint256[](2);
-        (p3[0], p3[1]) = (leaf6, leaf5);
-        assertEq(Hashing.stateRoot(3, values[2], p3), circomlibRoot, "key 3");
+    function test_StateRoot_SingleEntryAtLastIndex() public pure {
+        uint256 last = 2 ** 32 - 1;
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _one(last, 5, BIG);
+        assertEq(SparseStateTree.root(indices, keys, values), KAT_ROOT_AT_LAST, "helper vs circomlibjs");
+        assertEq(Hashing.stateRoot(last, 5, BIG, SparseStateTree.emptyProof()), KAT_ROOT_AT_LAST, "stateRoot");
+        assertTrue(KAT_ROOT_AT_LAST != KAT_ROOT_AT_0, "position matters");
+    }
+
+    function test_StateRoot_SingleEntryFoldedByHand() public pure {
+        // Index 6 = base-4 digits 1, 2 (low first): child 2 at level 1, child 1 at level 2, child 0 above.
+        uint256[17] memory e = SparseStateTree.emptyHashes();
+        uint256 node = PoseidonT4.hash([uint256(5), BIG >> 128, BIG & type(uint128).max]);
+        node = PoseidonT5.hash([e[0], e[0], node, e[0]]);
+        node = PoseidonT5.hash([e[1], node, e[1], e[1]]);
+        for (uint256 l = 2; l < 16; ++l) {
+            node = PoseidonT5.hash([node, e[l], e[l], e[l]]);
+        }
+        assertEq(Hashing.stateRoot(6, 5, BIG, SparseStateTree.emptyProof()), node);
+    }
+
+    function test_StateRoot_SiblingsInChildOrder() public pure {
+        // Entries at 0, 1, 2 and 3 share a parent: each proof's level 0 is the other three leaves in order.
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _entries(4, 17);
+        for (uint256 i = 0; i < 4; ++i) {
+            indices[i] = i;
+        }
+        uint256 root = SparseStateTree.root(indices, keys, values);
+        uint256[4] memory leaves;
+        for (uint256 i = 0; i < 4; ++i) {
+            leaves[i] = Hashing.stateLeaf(keys[i], values[i]);
+        }
+        for (uint256 i = 0; i < 4; ++i) {
+            uint256[3][16] memory siblings = SparseStateTree.proof(indices, keys, values, i);
+            uint256 j = 0;
+            for (uint256 c = 0; c < 4; ++c) {
+                if (c == i) continue;
+                assertEq(siblings[0][j], leaves[c], "level 0 sibling");
+                ++j;
+            }
+            assertEq(Hashing.stateRoot(i, keys[i], values[i], siblings), root, "root");
+        }
+        uint256 parent = PoseidonT5.hash(leaves);
+        assertEq(SparseStateTree.proof(indices, keys, values, 4)[1][0], parent, "the parent, one level up");
+    }
+
+    function test_StateRoot_FourEntriesMatchCircomlibKnownAnswer() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        assertEq(SparseStateTree.root(indices, keys, values), KAT_ROOT_FOUR, "helper vs circomlibjs");
+        for (uint256 i = 0; i < indices.length; ++i) {
+            uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, i);
+            assertEq(Hashing.stateRoot(indices[i], keys[i], values[i], siblings), KAT_ROOT_FOUR, "entry");
+        }
     }
 
     function test_StateRoot_MatchesBuiltTreeOfRealKeys() public pure {
-        uint256[] memory keys = new uint256[](3);
-        uint256[] memory values = new uint256[](3);
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _entries(3, 0);
         keys[0] = Hashing.stateKey(FractalConstants.STATE_KIND_BALANCE, address(0xA11CE), bytes32(0));
         keys[1] = Hashing.stateKey(FractalConstants.STATE_KIND_BALANCE, address(0xB0B), bytes32(0));
         keys[2] = Hashing.stateKey(FractalConstants.STATE_KIND_NONCE, address(0xA11CE), bytes32(0));
         (values[0], values[1], values[2]) = (3 ether, type(uint256).max, 1);
-        uint256 root = SparseStateTree.root(keys, values);
+        (indices[0], indices[1], indices[2]) = (7, 8, 70_000);
+        uint256 root = SparseStateTree.root(indices, keys, values);
         for (uint256 i = 0; i < keys.length; ++i) {
-            assertEq(Hashing.stateRoot(keys[i], values[i], SparseStateTree.proof(keys, values, i)), root);
+            uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, i);
+            assertEq(Hashing.stateRoot(indices[i], keys[i], values[i], siblings), root);
         }
     }
 
+    function test_StateRoot_WrongIndexGivesAnotherRoot() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 1);
+        assertEq(Hashing.stateRoot(1, keys[1], values[1], siblings), KAT_ROOT_FOUR);
+        // Another child of the same parent, a neighbour's position, and index 1 + 4^15 (same path but the
+        // top level).
+        uint256[4] memory wrong = [uint256(0), 2, 6, 1 + 4 ** 15];
+        for (uint256 i = 0; i < wrong.length; ++i) {
+            assertTrue(Hashing.stateRoot(wrong[i], keys[1], values[1], siblings) != KAT_ROOT_FOUR, "index");
+        }
+    }
+
+    function test_StateRoot_WrongSiblingGivesAnotherRoot() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 2);
+        uint256[3] memory levels = [uint256(0), 7, 15];
+        for (uint256 k = 0; k < levels.length; ++k) {
+            for (uint256 j = 0; j < 3; ++j) {
+                uint256[3][16] memory bad = siblings;
+                bad[levels[k]][j] = addmod(bad[levels[k]][j], 1, P);
+                assertTrue(Hashing.stateRoot(6, keys[2], values[2], bad) != KAT_ROOT_FOUR, "sibling");
+                bad[levels[k]][j] = siblings[levels[k]][j];
+            }
+        }
+        // Order matters: swapping two siblings of level 1 (the subtree of entries 0 and 1, and an empty
+        // one) is another tree.
+        uint256[3][16] memory swapped = SparseStateTree.proofOf(indices, keys, values, 2);
+        (swapped[1][0], swapped[1][1]) = (swapped[1][1], swapped[1][0]);
+        assertTrue(swapped[1][0] != swapped[1][1]);
+        assertTrue(Hashing.stateRoot(6, keys[2], values[2], swapped) != KAT_ROOT_FOUR, "order");
+    }
+
     function test_StateRoot_WrongValueOrKeyGivesAnotherRoot() public pure {
-        (uint256[] memory keys, uint256[] memory values) = _threeKeys();
-        uint256 root = SparseStateTree.root(keys, values);
-        uint256[] memory proof = SparseStateTree.proof(keys, values, 0);
-        assertTrue(Hashing.stateRoot(5, values[0] + 1, proof) != root, "value");
-        // Key 13 shares key 5's path (bits 1,0) but is another leaf.
-        assertTrue(Hashing.stateRoot(13, values[0], proof) != root, "key");
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 0);
+        assertEq(Hashing.stateRoot(0, keys[0], values[0], siblings), KAT_ROOT_FOUR);
+        assertTrue(Hashing.stateRoot(0, keys[0], values[0] + 1, siblings) != KAT_ROOT_FOUR, "value");
+        assertTrue(Hashing.stateRoot(0, keys[0], values[0] + (1 << 128), siblings) != KAT_ROOT_FOUR, "high");
+        assertTrue(Hashing.stateRoot(0, keys[1], values[0], siblings) != KAT_ROOT_FOUR, "key");
     }
 
-    function test_StateRoot_ReturnsZeroAboveDepth254() public pure {
-        assertEq(Hashing.stateRoot(1, 1, new uint256[](255)), 0);
-        assertTrue(Hashing.stateRoot(1, 1, new uint256[](254)) != 0);
+    function test_StateRoot_ReturnsZeroForIndexOutOfRange() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 1);
+        // 2^32 + 1 would alias index 1 if the range check were missing.
+        assertEq(Hashing.stateRoot(2 ** 32 + 1, keys[1], values[1], siblings), 0, "2^32 + 1");
+        assertEq(Hashing.stateRoot(2 ** 32, keys[1], values[1], siblings), 0, "2^32");
+        assertEq(Hashing.stateRoot(type(uint256).max, keys[1], values[1], siblings), 0, "max");
+        assertEq(Hashing.stateRoot(1, keys[1], values[1], siblings), KAT_ROOT_FOUR);
     }
 
-    function _threeKeys() internal pure returns (uint256[] memory keys, uint256[] memory values) {
-        keys = new uint256[](3);
-        values = new uint256[](3);
-        (keys[0], keys[1], keys[2]) = (5, 6, 3);
-        (values[0], values[1], values[2]) = (1000, 2 ** 200 + 7, 42);
+    function test_StateRoot_ReturnsZeroForKeyOrSiblingOutsideField() public pure {
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _fourEntries();
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 2);
+        assertEq(Hashing.stateRoot(6, keys[2], values[2], siblings), KAT_ROOT_FOUR);
+        // Each sibling plus the modulus (the same element, another encoding) is refused, at every level.
+        for (uint256 l = 0; l < 16; l += 5) {
+            for (uint256 j = 0; j < 3; ++j) {
+                uint256[3][16] memory bad = SparseStateTree.proofOf(indices, keys, values, 2);
+                bad[l][j] += P;
+                assertEq(Hashing.stateRoot(6, keys[2], values[2], bad), 0, "sibling + p");
+                bad[l][j] = type(uint256).max;
+                assertEq(Hashing.stateRoot(6, keys[2], values[2], bad), 0, "sibling max");
+            }
+        }
+        assertEq(Hashing.stateRoot(6, keys[2] + P, values[2], siblings), 0, "key + p");
+        assertEq(Hashing.stateRoot(6, P, values[2], siblings), 0, "key p");
+    }
+
+    function testFuzz_StateRoot_MatchesBuiltTree(uint256 seed, uint256 n, uint256 which) public pure {
+        n = bound(n, 1, 6);
+        which = bound(which, 0, n - 1);
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _entries(n, seed);
+        uint256 root = SparseStateTree.root(indices, keys, values);
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, which);
+        assertEq(Hashing.stateRoot(indices[which], keys[which], values[which], siblings), root);
+    }
+
+    function testFuzz_StateRoot_OtherIndexGivesAnotherRoot(uint256 seed, uint256 n, uint256 index)
+        public
+        pure
+    {
+        n = bound(n, 1, 4);
+        (uint256[] memory indices, uint256[] memory keys, uint256[] memory values) = _entries(n, seed);
+        uint256 root = SparseStateTree.root(indices, keys, values);
+        uint256[3][16] memory siblings = SparseStateTree.proofOf(indices, keys, values, 0);
+        vm.assume(index != indices[0]);
+        uint256 computed = Hashing.stateRoot(index, keys[0], values[0], siblings);
+        assertTrue(computed != root);
+        if (index >= 2 ** 32) assertEq(computed, 0);
+    }
+
+    /// @dev A lone entry.
+    function _one(uint256 index, uint256 key, uint256 value)
+        internal
+        pure
+        returns (uint256[] memory indices, uint256[] memory keys, uint256[] memory values)
+    {
+        (indices, keys, values) = (new uint256[](1), new uint256[](1), new uint256[](1));
+        (indices[0], keys[0], values[0]) = (index, key, value);
+    }
+
+    /// @dev The entries of hashing-kat.mjs: two under one parent, one in another quarter, the last position.
+    function _fourEntries()
+        internal
+        pure
+        returns (uint256[] memory indices, uint256[] memory keys, uint256[] memory values)
+    {
+        (indices, keys, values) = (new uint256[](4), new uint256[](4), new uint256[](4));
+        (indices[0], keys[0], values[0]) = (0, 11, 1000);
+        (indices[1], keys[1], values[1]) = (1, 12, BIG);
+        (indices[2], keys[2], values[2]) = (6, 13, 42);
+        (indices[3], keys[3], values[3]) = (2 ** 32 - 1, 14, type(uint256).max);
+    }
+
+    /// @dev `n` entries with distinct pseudo-random indices (every other seed keeps them below 64, so
+    /// that paths share nodes), keys in the field and full-width values.
+    function _entries(uint256 n, uint256 seed)
+        internal
+        pure
+        returns (uint256[] memory indices, uint256[] memory keys, uint256[] memory values)
+    {
+        (indices, keys, values) = (new uint256[](n), new uint256[](n), new uint256[](n));
+        uint256 mask = seed & 1 == 0 ? 63 : type(uint32).max;
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 index;
+            for (uint256 attempt = 0;; ++attempt) {
+                index = uint256(keccak256(abi.encode(seed, i, attempt))) & mask;
+                bool taken = false;
+                for (uint256 j = 0; j < i; ++j) {
+                    taken = taken || indices[j] == index;
+                }
+                if (!taken) break;
+            }
+            indices[i] = index;
+            keys[i] = uint256(keccak256(abi.encode(seed, i, "key"))) % P;
+            values[i] = uint256(keccak256(abi.encode(seed, i, "value")));
+        }
     }
 
     function _slice(uint256[] memory a, uint256 n) internal pure returns (uint256[] memory b) {

@@ -1,6 +1,6 @@
 //! `fractal bench proofs`: what proving a batch costs, measured in one run on the deployed chunk
-//! circuit (`circuits/build`) and one full chunk — the 16 writes and 3 messages of
-//! `fractal_prover::sample_batch(64, 16, 3)`.
+//! circuit (`circuits/build`) and one full chunk — the 25 writes and 3 messages of
+//! `fractal_prover::sample_batch(64, 25, 3)`.
 //!
 //! - **arkworks against snarkjs** on the same key and the same witness: an INSECURE key made for
 //!   snarkjs's QAP reduction (cached under `circuits/build/keys/<circuit>/snarkjs-bench/`, with its
@@ -10,8 +10,8 @@
 //!   snarkjs in a `node` process (`snarkjs groth16 prove`: start, read the key and the witness, prove,
 //!   write), each `--repeats` times; every proof is checked against the key.
 //! - **throughput**: `Groth16Prover::prove_chunk` with the development key, as the publisher runs it
-//!   (witness, proof, check against the verifying key); proven writes per second = 16 / its median.
-//! - **constraints per write**: the deployed `BatchChunk(16, 32, 16, 10)` against `BatchChunk(1, 32,
+//!   (witness, proof, check against the verifying key); proven writes per second = 25 / its median.
+//! - **constraints per write**: the deployed `BatchChunk(25, 16, 16, 10)` against `BatchChunk(1, 16,
 //!   16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
 //! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier` and `Groth16BatchVerifier`
 //!   deployed from the forge artifacts, the gas of a transaction calling `verifyProof` on real 1- and
@@ -31,6 +31,7 @@ use alloy::{
     transports::http::reqwest,
 };
 use eyre::{Context, Result, bail, ensure, eyre};
+use fractal_primitives::STATE_TREE_DEPTH;
 use fractal_prover::{
     BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CircuitFiles, EvmProof, Groth16Prover,
     KeyStore, batch_chunks, cached_snarkjs_compatible_key, prove_with_snarkjs_reduction,
@@ -208,7 +209,7 @@ fn relative(path: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Constraints of `BatchChunk(writes, 32, 16, 10)`, compiled into `<circuit dir>/bench/chunk<writes>/`
+/// Constraints of `BatchChunk(writes, 16, 16, 10)`, compiled into `<circuit dir>/bench/chunk<writes>/`
 /// with circom2 --O2 unless that directory holds the compilation of these sources already.
 fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
     let dir = relative(&circuit_dir.join("bench").join(format!("chunk{writes}")))?;
@@ -216,7 +217,7 @@ fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
         "pragma circom 2.1.0;\n\ninclude \"batch_chunk.circom\";\n\n\
          // Written by `fractal bench proofs`: the chunk circuit with {writes} write(s), for the\n\
          // constraints per write.\n\
-         component main {{public [inputs]}} = BatchChunk({writes}, 32, 16, 10);\n"
+         component main {{public [inputs]}} = BatchChunk({writes}, {STATE_TREE_DEPTH}, 16, 10);\n"
     );
     let mut sources = main.clone().into_bytes();
     let mut circuit_sources: Vec<PathBuf> = std::fs::read_dir("circuits/src")
@@ -600,10 +601,10 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     )?;
     writeln!(
         md,
-        "Circuit: the deployed chunk circuit `BatchChunk(16, 32, 16, 10)` ({} constraints, \
+        "Circuit: the deployed chunk circuit `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)` ({} constraints, \
          {CHUNK_PUBLIC_INPUTS} public inputs, circuit hash `{}`). Witness: one full chunk, \
-         `sample_batch({existing}, {writes}, {messages})` — {writes} writes (inserts into empty \
-         subtrees and beside other leaves, updates, a delete) over a tree of {existing} entries, and \
+         `sample_batch({existing}, {writes}, {messages})` — {writes} writes (first writes at the next \
+         entry indices, updates, an entry set to zero) over a tree of {existing} entries, and \
          {messages} messages.\n",
         thousands(r.constraints as u64),
         r.circuit_hash
@@ -705,22 +706,23 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     writeln!(md, "|---|---:|")?;
     writeln!(
         md,
-        "| `BatchChunk(16, 32, 16, 10)` (deployed), C16 | {} |",
+        "| `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)` (deployed), C{CHUNK_WRITES} | {} |",
         thousands(r.constraints as u64)
     )?;
     writeln!(
         md,
-        "| `BatchChunk(1, 32, 16, 10)` (compiled by the benchmark with circom2 --O2), C1 | {} |",
+        "| `BatchChunk(1, {STATE_TREE_DEPTH}, 16, 10)` (compiled by the benchmark with circom2 --O2), C1 | {} |",
         thousands(r.constraints_one_write as u64)
     )?;
     writeln!(
         md,
-        "| **marginal cost of a write**, (C16 − C1) / 15 | **{}** |",
+        "| **marginal cost of a write**, (C{CHUNK_WRITES} − C1) / {} | **{}** |",
+        CHUNK_WRITES - 1,
         thousands(r.marginal_per_write().round() as u64)
     )?;
     writeln!(
         md,
-        "| average per write, C16 / 16 (the message tree and the public inputs shared) | {} |",
+        "| average per write, C{CHUNK_WRITES} / {CHUNK_WRITES} (the message tree and the public inputs shared) | {} |",
         thousands(r.average_per_write().round() as u64)
     )?;
 
@@ -824,7 +826,7 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
         "repeats": settings.repeats,
         "circuit": {
             "hash": r.circuit_hash,
-            "template": "BatchChunk(16, 32, 16, 10)",
+            "template": format!("BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)"),
             "constraints": r.constraints,
             "publicInputs": CHUNK_PUBLIC_INPUTS,
             "writesPerChunk": CHUNK_WRITES,
@@ -849,7 +851,7 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
         })),
         "provenWritesPerSecond": r.writes_per_second(),
         "constraints": {
-            "chunk16": r.constraints,
+            "chunk": r.constraints,
             "chunk1": r.constraints_one_write,
             "marginalPerWrite": r.marginal_per_write(),
             "averagePerWrite": r.average_per_write(),

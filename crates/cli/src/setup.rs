@@ -83,7 +83,8 @@ pub(crate) fn run(args: &SetupArgs) -> Result<()> {
     );
     println!("verifier    {}", args.verifier.display());
     if let Some(path) = &args.fixture {
-        let sample = sample_batch(40, 20, 3)?;
+        // Two chunks: the Foundry tests check a proof with an intermediate root.
+        let sample = sample_batch(40, fractal_prover::CHUNK_WRITES as u64 + 4, 3)?;
         let prover = Groth16Prover::new(&files, keys)?;
         let proof = prover.prove_batch(
             &sample.header,

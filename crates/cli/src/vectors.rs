@@ -6,7 +6,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, address};
 use eyre::Result;
 use fractal_primitives::{
     BatchHeader, L2_BRIDGE, Message, MessageTree, PriorityOp, SparseMerkleTree, StateKind,
-    balance_key, payload_hash, poseidon, rolling_hash, state_key,
+    balance_key, empty_subtree, payload_hash, poseidon, rolling_hash, state_key,
 };
 use serde_json::{Value, json};
 
@@ -69,26 +69,36 @@ pub(crate) fn generate() -> Result<String> {
         address!("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
     ];
     let token = address!("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    // Positions: the four balances at entry indices 0, 1, 6 and 1,000,003 (deep digits), a nonce at 4.
+    let positions = [0u64, 1, 6, 1_000_003];
     let mut state = SparseMerkleTree::new();
     let mut entries = Vec::new();
     for (i, account) in accounts.iter().enumerate() {
         let eth_key = balance_key(*account, None);
         let token_key = balance_key(*account, Some(token));
-        state.insert(eth_key, U256::from(10u64.pow(18) * (i as u64 + 1)))?;
-        state.insert(token_key, U256::from(500 + i as u64))?;
-        entries.push((*account, Address::ZERO, eth_key));
-        entries.push((*account, token, token_key));
+        let (eth_at, token_at) = (positions[2 * i], positions[2 * i + 1]);
+        state.insert(eth_at, eth_key, U256::from(10u64.pow(18) * (i as u64 + 1)))?;
+        state.insert(token_at, token_key, U256::from(500 + i as u64))?;
+        entries.push((*account, Address::ZERO, eth_key, eth_at));
+        entries.push((*account, token, token_key, token_at));
     }
     state.insert(
+        4,
         state_key(StateKind::Nonce, accounts[0], B256::ZERO),
         U256::from(3),
     )?;
     let state_cases: Vec<Value> = entries
         .iter()
-        .map(|(account, token, key)| {
+        .map(|(account, token, key, index)| {
+            let (_, value) = state.get(*index).expect("inserted above");
             Ok(json!({
-                "account": account, "token": token, "key": hex(*key), "value": hex(state.get(*key)),
-                "siblings": state.proof(*key)?.into_iter().map(hex).collect::<Vec<_>>(),
+                "account": account, "token": token, "key": hex(*key), "index": index,
+                "value": hex(value),
+                "siblings": state
+                    .proof(*index)?
+                    .iter()
+                    .map(|level| level.iter().copied().map(hex).collect::<Vec<_>>())
+                    .collect::<Vec<_>>(),
             }))
         })
         .collect::<Result<_>>()?;
@@ -149,7 +159,7 @@ pub(crate) fn generate() -> Result<String> {
         "payloadHashes": payload_cases,
         "messages": message_cases,
         "messageRoot": hex(tree.root()),
-        "state": { "root": hex(state.root()?), "entries": state_cases },
+        "state": { "root": hex(state.root()?), "emptyRoot": hex(empty_subtree(16)), "entries": state_cases },
         "priorityOps": { "chainId": CHAIN_ID, "ops": op_cases },
         "batch": batch,
     });

@@ -22,7 +22,7 @@ use std::{
 use alloy_primitives::B256;
 use fractal_primitives::{
     BatchHeader, BatchWitness, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
-    StateDiff, StateTree, WriteKind,
+    StateDiff, StateTree, WriteKind, WriteWitness,
     pubdata::{self, BatchWrites, BlockRange, PubdataTables},
     rolling_hash,
 };
@@ -233,9 +233,7 @@ fn rebuild_tip(genesis: &StateDiff, batches: &Batches) -> Result<Tip> {
             .get(number)?
             .ok_or_else(|| Error::Batch(format!("batch {number} vanished")))?;
         let decoded = pubdata::decode(&mut tables, &batch.pubdata)?;
-        for (key, value) in &decoded.writes.values {
-            tree.set(key.state_key(), *value)?;
-        }
+        apply_writes(&mut tree, &tables, &decoded.writes)?;
         if batch.header.prevStateRoot != header.newStateRoot {
             return Err(Error::Batch(format!(
                 "batch {number} does not continue batch {}'s state root",
@@ -268,10 +266,39 @@ pub fn genesis_state_root(genesis: &StateDiff) -> Result<B256> {
 pub fn genesis_state(genesis: &StateDiff) -> Result<(PubdataTables, StateTree)> {
     let tables = PubdataTables::genesis(genesis);
     let mut tree = StateTree::new();
-    for (key, value) in tables.entries() {
-        tree.set(key.state_key(), value)?;
+    for (index, (key, value)) in (0..).zip(tables.entries()) {
+        tree.set(index, key.state_key(), value)?;
     }
     Ok((tables, tree))
+}
+
+/// Applies a batch's writes to the state tree at their entry indices, in index order: `tables` must be
+/// the tables after the batch's encoding or decoding (which index its first writes). Returns the
+/// witnesses of the writes that changed the tree — what the batch's proof is made from.
+pub fn apply_writes(
+    tree: &mut StateTree,
+    tables: &PubdataTables,
+    writes: &BatchWrites,
+) -> Result<Vec<WriteWitness>> {
+    let mut indexed = writes
+        .values
+        .iter()
+        .map(|(key, value)| {
+            let index = tables.entry_index(key).ok_or_else(|| {
+                Error::Batch(format!("entry {key:?} has no index after its batch"))
+            })?;
+            Ok((index, key.state_key(), *value))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    indexed.sort_unstable_by_key(|(index, _, _)| *index);
+    let mut witnesses = Vec::with_capacity(indexed.len());
+    for (index, key, value) in indexed {
+        let witness = tree.set(index, key, value)?;
+        if witness.kind != WriteKind::Nop {
+            witnesses.push(witness);
+        }
+    }
+    Ok(witnesses)
 }
 
 /// Seals the chain's blocks into batches until `stop` is set.
@@ -436,15 +463,8 @@ impl<S: Store + 'static> Batcher<S> {
             &writes,
             BlockRange::new(open.first, open.last),
         )?;
-        let tree = &mut self.tip.tree;
-        let mut witnesses = Vec::with_capacity(writes.values.len());
-        for (key, value) in &writes.values {
-            let witness = tree.set(key.state_key(), *value)?;
-            if witness.kind != WriteKind::Nop {
-                witnesses.push(witness);
-            }
-        }
-        let root = B256::from(tree.root());
+        let witnesses = apply_writes(&mut self.tip.tree, &self.tip.tables, &writes)?;
+        let root = B256::from(self.tip.tree.root());
         let messages = MessageTree::from_messages(&open.messages)?;
         let previous = &self.tip.header;
         let header = BatchHeader {

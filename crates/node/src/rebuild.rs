@@ -171,9 +171,7 @@ pub async fn rebuild(
         }
         let data = &pubdata_of(&provider, *number, header, data, *tx).await?;
         let decoded = pubdata::decode(&mut tables, data)?;
-        for (key, value) in &decoded.writes.values {
-            tree.set(key.state_key(), *value)?;
-        }
+        crate::batches::apply_writes(&mut tree, &tables, &decoded.writes)?;
         code.extend(decoded.writes.code);
         let root = B256::from(tree.root());
         if root != header.newStateRoot || header.prevStateRoot != state.state_root {

@@ -38,9 +38,17 @@ pub enum Error {
         /// Number of messages in the tree.
         len: usize,
     },
-    /// A key is not present in the sparse Merkle tree.
-    #[error("state key {0:#x} is not in the tree")]
-    MissingKey(U256),
+    /// A position outside the state tree (entry indices are below 2³²).
+    #[error("state-tree position {0} is outside the tree (entry indices are below 2^32)")]
+    StateIndexOutOfRange(u64),
+    /// A state-tree position already belongs to another entry.
+    #[error("state-tree position {index} belongs to entry {key:#x}")]
+    StatePositionTaken {
+        /// The position.
+        index: u64,
+        /// The key of the entry there.
+        key: U256,
+    },
     /// Bytes that should be a priority transaction (`0x7f ‖ abi.encode(op)`) are not one.
     #[error("invalid priority transaction: {0}")]
     InvalidPriorityTx(String),

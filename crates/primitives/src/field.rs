@@ -47,11 +47,24 @@ pub fn poseidon(inputs: &[U256]) -> Result<U256> {
         .iter()
         .map(FieldElement::to_fr)
         .collect::<Result<Vec<_>>>()?;
-    let mut hasher =
-        Poseidon::<Fr>::new_circom(inputs.len()).map_err(|_| Error::PoseidonArity(inputs.len()))?;
-    let out = hasher
-        .hash(&frs)
-        .map_err(|_| Error::PoseidonArity(inputs.len()))?;
+    // Building a hasher parses its round constants: keep one per width and thread.
+    thread_local! {
+        static HASHERS: std::cell::RefCell<std::collections::HashMap<usize, Poseidon<Fr>>> =
+            std::cell::RefCell::default();
+    }
+    let out = HASHERS.with(|hashers| {
+        let mut hashers = hashers.borrow_mut();
+        let hasher = match hashers.entry(inputs.len()) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                Poseidon::<Fr>::new_circom(inputs.len())
+                    .map_err(|_| Error::PoseidonArity(inputs.len()))?,
+            ),
+        };
+        hasher
+            .hash(&frs)
+            .map_err(|_| Error::PoseidonArity(inputs.len()))
+    })?;
     Ok(U256::from_fr(&out))
 }
 

@@ -1,8 +1,8 @@
 //! Fractal's shared encodings, used alike by the node, the publisher, the prover and the relayer, and
 //! checked against the Solidity contracts through shared test vectors: hierarchical chain names and
 //! interoperable addresses, batch headers and the proof's public inputs, priority operations and their
-//! rolling hash, cross-chain messages and the per-batch message tree, the Poseidon sparse Merkle tree
-//! that holds a chain's state, and the rollup pubdata from which anyone rebuilds that state
+//! rolling hash, cross-chain messages and the per-batch message tree, the Poseidon quaternary Merkle
+//! tree, indexed by entry index, that holds a chain's state, and the rollup pubdata from which anyone rebuilds that state
 //! ([`pubdata`]). `docs/encodings.md` and `docs/state.md` are the normative descriptions; this crate
 //! performs no I/O.
 
@@ -33,5 +33,8 @@ pub use name::{ChainName, InteropAddress};
 pub use priority::{
     PRIORITY_TX_TYPE, PriorityOp, TransactionRequested, apply_alias, rolling_hash, undo_alias,
 };
-pub use state::{SparseMerkleTree, StateKind, balance_key, state_key, state_leaf, word_hash};
+pub use state::{
+    STATE_TREE_ARITY, STATE_TREE_CAPACITY, STATE_TREE_DEPTH, SparseMerkleTree, StateKind,
+    StateProof, balance_key, empty_subtree, state_key, state_leaf,
+};
 pub use state_tree::{StateTree, WriteKind, WriteWitness};

@@ -2,9 +2,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, B256, U256, keccak256};
 
-use crate::{
-    Error, L2_BRIDGE, L2_BRIDGE_BALANCES_SLOT, Result, field::FieldElement, field::hash2, poseidon,
-};
+use crate::{Error, L2_BRIDGE, L2_BRIDGE_BALANCES_SLOT, Result, field::FieldElement, poseidon};
 
 /// What a state-tree entry holds for an account (`docs/state.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,114 +43,163 @@ pub fn balance_key(account: Address, token: Option<Address>) -> U256 {
     }
 }
 
-/// A 256-bit word as one field element: Poseidon(high 128 bits, low 128 bits).
-pub fn word_hash(word: U256) -> U256 {
-    hash2(word >> 128, word & U256::from(u128::MAX)).expect("128-bit halves are field elements")
-}
+/// Levels of the state tree between a leaf and the root (`docs/state.md`).
+pub const STATE_TREE_DEPTH: usize = 16;
+/// Children per node of the state tree.
+pub const STATE_TREE_ARITY: usize = 4;
+/// Positions of the state tree (entry indices 0 to 2³² − 1): 4¹⁶.
+pub const STATE_TREE_CAPACITY: u64 = 1 << 32;
 
-/// The leaf hash of `key` holding `value`: Poseidon(key, wordHash(value), 1), circomlib's layout.
+/// An inclusion proof in the state tree: for each level from the leaves up, the three other children of
+/// the path's node at the level above, in child order.
+pub type StateProof = [[U256; 3]; STATE_TREE_DEPTH];
+
+/// The leaf of the entry `key` holding the 256-bit `value`: Poseidon(key, high 128 bits, low 128 bits).
 pub fn state_leaf(key: U256, value: U256) -> Result<U256> {
-    poseidon(&[key, word_hash(value), U256::from(1)])
+    poseidon(&[key, value >> 128, value & U256::from(u128::MAX)])
 }
 
-/// A sparse Merkle tree in circomlib's layout: binary, Poseidon nodes, empty subtrees hash to 0, the path
-/// of a key is its bits from the least significant one, and a leaf sits at the shallowest depth where its
-/// path prefix is unique. Entries whose value is zero are absent.
-///
-/// This in-memory version recomputes hashes on demand; it is the reference the storage-backed tree, the
-/// circuits and the contracts are checked against.
+/// A node of the state tree: Poseidon of its four children.
+pub(crate) fn state_node(children: &[U256; STATE_TREE_ARITY]) -> Result<U256> {
+    poseidon(children)
+}
+
+/// The root of an empty subtree whose leaves are `level` levels below it (`E₀ = 0`,
+/// `Eₗ₊₁ = Poseidon(Eₗ, Eₗ, Eₗ, Eₗ)`); `empty_subtree(16)` is the empty tree's root.
+pub fn empty_subtree(level: usize) -> U256 {
+    static EMPTY: std::sync::OnceLock<[U256; STATE_TREE_DEPTH + 1]> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| {
+        let mut empty = [U256::ZERO; STATE_TREE_DEPTH + 1];
+        for l in 1..=STATE_TREE_DEPTH {
+            empty[l] = state_node(&[empty[l - 1]; STATE_TREE_ARITY]).expect("field elements");
+        }
+        empty
+    })[level]
+}
+
+/// The child of its parent that position `index`'s path takes at `level` (0: the leaf itself).
+pub(crate) fn state_digit(index: u64, level: usize) -> usize {
+    ((index >> (2 * level)) & 3) as usize
+}
+
+/// Checks that `index` is a position of the state tree.
+pub(crate) fn check_state_index(index: u64) -> Result<()> {
+    if index >= STATE_TREE_CAPACITY {
+        return Err(Error::StateIndexOutOfRange(index));
+    }
+    Ok(())
+}
+
+/// The state tree recomputed from its entries on demand: the reference the incremental
+/// [`StateTree`](crate::StateTree), the circuit and the contracts are checked against. Positions are
+/// entry indices; an entry keeps its position whatever value it holds (zero included).
 #[derive(Debug, Clone, Default)]
 pub struct SparseMerkleTree {
-    entries: BTreeMap<U256, U256>,
+    entries: BTreeMap<u64, (U256, U256)>,
 }
 
 impl SparseMerkleTree {
-    /// An empty tree (root 0).
+    /// An empty tree (root [`empty_subtree`]`(16)`).
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key` to `value` (zero removes the entry). The key must be a field element.
-    pub fn insert(&mut self, key: U256, value: U256) -> Result<()> {
+    /// Puts entry `key` holding `value` at position `index`. The key must be a field element, the
+    /// index a position, and a taken position keeps its key.
+    pub fn insert(&mut self, index: u64, key: U256, value: U256) -> Result<()> {
+        check_state_index(index)?;
         key.to_fr()?;
-        if value.is_zero() {
-            self.entries.remove(&key);
-        } else {
-            self.entries.insert(key, value);
+        if let Some((taken, _)) = self.entries.get(&index)
+            && *taken != key
+        {
+            return Err(Error::StatePositionTaken { index, key: *taken });
         }
+        self.entries.insert(index, (key, value));
         Ok(())
     }
 
-    /// The value at `key` (zero when absent).
-    pub fn get(&self, key: U256) -> U256 {
-        self.entries.get(&key).copied().unwrap_or_default()
+    /// The entry at `index`, `(key, value)`, if the position is taken.
+    pub fn get(&self, index: u64) -> Option<(U256, U256)> {
+        self.entries.get(&index).copied()
     }
 
-    /// Number of non-zero entries.
+    /// Number of positions taken.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether the tree has no entry.
+    /// Whether no position is taken.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The root.
     pub fn root(&self) -> Result<U256> {
-        let entries: Vec<_> = self.entries.iter().map(|(k, v)| (*k, *v)).collect();
-        subtree_root(&entries, 0)
+        self.subtree(STATE_TREE_DEPTH, 0)
     }
 
-    /// The inclusion proof of `key`: the siblings from the root down to the leaf's depth.
-    pub fn proof(&self, key: U256) -> Result<Vec<U256>> {
-        if !self.entries.contains_key(&key) {
-            return Err(Error::MissingKey(key));
+    /// The root of the subtree at `level` holding positions `first .. first + 4^level`.
+    fn subtree(&self, level: usize, first: u64) -> Result<U256> {
+        let span = 1u64 << (2 * level);
+        let mut inside = self.entries.range(first..first + span);
+        let Some((&index, &(key, value))) = inside.next() else {
+            return Ok(empty_subtree(level));
+        };
+        if level == 0 {
+            debug_assert_eq!(index, first);
+            return state_leaf(key, value);
         }
-        let mut entries: Vec<_> = self.entries.iter().map(|(k, v)| (*k, *v)).collect();
-        let mut siblings = Vec::new();
-        let mut depth = 0;
-        while entries.len() > 1 {
-            let (left, right): (Vec<_>, Vec<_>) =
-                entries.into_iter().partition(|(k, _)| !k.bit(depth));
-            let (ours, theirs) = if key.bit(depth) {
-                (right, left)
-            } else {
-                (left, right)
-            };
-            siblings.push(subtree_root(&theirs, depth + 1)?);
-            entries = ours;
-            depth += 1;
+        let quarter = span / 4;
+        let mut children = [U256::ZERO; STATE_TREE_ARITY];
+        for (j, child) in children.iter_mut().enumerate() {
+            *child = self.subtree(level - 1, first + j as u64 * quarter)?;
         }
-        Ok(siblings)
+        state_node(&children)
     }
 
-    /// Recomputes the root from an inclusion proof (as the vault does on chain).
-    pub fn root_from_proof(key: U256, value: U256, siblings: &[U256]) -> Result<U256> {
-        let mut node = state_leaf(key, value)?;
-        for (depth, sibling) in siblings.iter().enumerate().rev() {
-            node = if key.bit(depth) {
-                hash2(*sibling, node)?
-            } else {
-                hash2(node, *sibling)?
-            };
+    /// The inclusion proof of position `index` (taken or not).
+    pub fn proof(&self, index: u64) -> Result<StateProof> {
+        check_state_index(index)?;
+        let mut proof = [[U256::ZERO; 3]; STATE_TREE_DEPTH];
+        for (level, siblings) in proof.iter_mut().enumerate() {
+            let first = (index >> (2 * level + 2)) << (2 * level + 2);
+            let ours = state_digit(index, level);
+            let mut k = 0;
+            for j in 0..STATE_TREE_ARITY {
+                if j != ours {
+                    siblings[k] = self.subtree(level, first + ((j as u64) << (2 * level)))?;
+                    k += 1;
+                }
+            }
+        }
+        Ok(proof)
+    }
+
+    /// Recomputes the root from the leaf `leaf` at position `index` and its proof (what the vault
+    /// does on chain with `leaf = state_leaf(key, value)`).
+    pub fn root_from_proof(index: u64, leaf: U256, proof: &StateProof) -> Result<U256> {
+        check_state_index(index)?;
+        let mut node = leaf;
+        for (level, siblings) in proof.iter().enumerate() {
+            node = state_node(&with_child(siblings, state_digit(index, level), node))?;
         }
         Ok(node)
     }
 }
 
-fn subtree_root(entries: &[(U256, U256)], depth: usize) -> Result<U256> {
-    match entries {
-        [] => Ok(U256::ZERO),
-        [(key, value)] => state_leaf(*key, *value),
-        _ => {
-            let (left, right): (Vec<_>, Vec<_>) = entries.iter().partition(|(k, _)| !k.bit(depth));
-            hash2(
-                subtree_root(&left, depth + 1)?,
-                subtree_root(&right, depth + 1)?,
-            )
+/// The four children of a node: `siblings` in order with `child` at position `digit`.
+pub(crate) fn with_child(siblings: &[U256; 3], digit: usize, child: U256) -> [U256; 4] {
+    let mut children = [U256::ZERO; STATE_TREE_ARITY];
+    let mut k = 0;
+    for (j, c) in children.iter_mut().enumerate() {
+        if j == digit {
+            *c = child;
+        } else {
+            *c = siblings[k];
+            k += 1;
         }
     }
+    children
 }
 
 #[cfg(test)]
@@ -160,60 +207,109 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn key(n: u64) -> U256 {
+        state_key(
+            StateKind::Balance,
+            Address::from_word(B256::from(U256::from(n))),
+            B256::ZERO,
+        )
+    }
+
     #[test]
-    fn single_leaf_is_the_root() {
-        let mut tree = SparseMerkleTree::new();
-        tree.insert(U256::from(5), U256::from(9)).unwrap();
+    fn empty_subtrees_chain_from_zero() {
+        assert_eq!(empty_subtree(0), U256::ZERO);
+        let e1 = poseidon(&[U256::ZERO; 4]).unwrap();
+        assert_eq!(empty_subtree(1), e1);
+        assert_eq!(empty_subtree(2), poseidon(&[e1; 4]).unwrap());
+        assert_eq!(SparseMerkleTree::new().root().unwrap(), empty_subtree(16));
+        assert_ne!(empty_subtree(16), U256::ZERO);
+    }
+
+    #[test]
+    fn the_leaf_hashes_the_key_and_the_halves_of_the_value() {
+        let value = (U256::from(5) << 128) | U256::from(9);
         assert_eq!(
-            tree.root().unwrap(),
-            state_leaf(U256::from(5), U256::from(9)).unwrap()
+            state_leaf(U256::from(11), value).unwrap(),
+            poseidon(&[U256::from(11), U256::from(5), U256::from(9)]).unwrap()
         );
-        assert!(tree.proof(U256::from(5)).unwrap().is_empty());
     }
 
     #[test]
-    fn leaves_sit_at_their_shortest_unique_prefix() {
-        // Keys 1 (…001) and 3 (…011) share bit 0 and split at bit 1; key 2 (…010) splits at bit 0.
+    fn positions_follow_base_four_digits_from_the_leaves() {
+        // Entries at 1 and 6 = 0b01_10: 1 is child 1 of the level-1 node 0; 6 is child 2 of the level-1
+        // node 1; both level-1 nodes are children 0 and 1 of the level-2 node 0.
         let mut tree = SparseMerkleTree::new();
-        for k in 1..=3u64 {
-            tree.insert(U256::from(k), U256::from(k * 10)).unwrap();
+        tree.insert(1, key(1), U256::from(10)).unwrap();
+        tree.insert(6, key(6), U256::ZERO).unwrap();
+        let e = empty_subtree;
+        let a = state_node(&[
+            U256::ZERO,
+            state_leaf(key(1), U256::from(10)).unwrap(),
+            U256::ZERO,
+            U256::ZERO,
+        ])
+        .unwrap();
+        let b = state_node(&[
+            U256::ZERO,
+            U256::ZERO,
+            state_leaf(key(6), U256::ZERO).unwrap(),
+            U256::ZERO,
+        ])
+        .unwrap();
+        let mut node = state_node(&[a, b, e(1), e(1)]).unwrap();
+        for level in 2..STATE_TREE_DEPTH {
+            node = state_node(&[node, e(level), e(level), e(level)]).unwrap();
         }
-        let leaf = |k: u64| state_leaf(U256::from(k), U256::from(k * 10)).unwrap();
-        let expected = hash2(leaf(2), hash2(leaf(1), leaf(3)).unwrap()).unwrap();
-        assert_eq!(tree.root().unwrap(), expected);
-        assert_eq!(tree.proof(U256::from(3)).unwrap().len(), 2);
+        assert_eq!(tree.root().unwrap(), node);
+        // A zero value keeps its position: the tree differs from one without it.
+        let mut without = SparseMerkleTree::new();
+        without.insert(1, key(1), U256::from(10)).unwrap();
+        assert_ne!(without.root().unwrap(), node);
+        let proof = tree.proof(6).unwrap();
+        assert_eq!(proof[0], [U256::ZERO; 3]);
+        assert_eq!(proof[1], [a, e(1), e(1)]);
     }
 
     #[test]
-    fn zero_value_removes_and_missing_keys_have_no_proof() {
+    fn bad_positions_and_keys_are_refused() {
         let mut tree = SparseMerkleTree::new();
-        tree.insert(U256::from(1), U256::from(1)).unwrap();
-        tree.insert(U256::from(1), U256::ZERO).unwrap();
-        assert!(tree.is_empty());
-        assert_eq!(tree.root().unwrap(), U256::ZERO);
+        tree.insert(3, key(3), U256::from(1)).unwrap();
         assert!(matches!(
-            tree.proof(U256::from(1)),
-            Err(Error::MissingKey(_))
+            tree.insert(3, key(4), U256::from(1)),
+            Err(Error::StatePositionTaken { index: 3, .. })
         ));
-        assert!(tree.insert(crate::FIELD_MODULUS, U256::from(1)).is_err());
+        assert!(matches!(
+            tree.insert(STATE_TREE_CAPACITY, key(4), U256::from(1)),
+            Err(Error::StateIndexOutOfRange(_))
+        ));
+        assert!(matches!(
+            tree.proof(STATE_TREE_CAPACITY),
+            Err(Error::StateIndexOutOfRange(_))
+        ));
+        assert!(tree.insert(4, crate::FIELD_MODULUS, U256::from(1)).is_err());
+        assert_eq!(tree.len(), 1);
+        assert_eq!(tree.get(3), Some((key(3), U256::from(1))));
+        assert_eq!(tree.get(4), None);
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
         #[test]
-        fn every_proof_leads_to_the_root(seeds in proptest::collection::vec(any::<u64>(), 1..12)) {
+        fn every_proof_leads_to_the_root(
+            entries in proptest::collection::btree_map(prop_oneof![0u64..40, (STATE_TREE_CAPACITY - 40)..STATE_TREE_CAPACITY], any::<u64>(), 1..10)
+        ) {
             let mut tree = SparseMerkleTree::new();
-            for s in &seeds {
-                let key = state_key(StateKind::Balance, Address::from_word(B256::from(U256::from(*s))), B256::ZERO);
-                tree.insert(key, U256::from(*s) + U256::from(1)).unwrap();
+            for (index, value) in &entries {
+                tree.insert(*index, key(*index), U256::from(*value)).unwrap();
             }
             let root = tree.root().unwrap();
-            for s in &seeds {
-                let key = state_key(StateKind::Balance, Address::from_word(B256::from(U256::from(*s))), B256::ZERO);
-                let proof = tree.proof(key).unwrap();
-                let value = tree.get(key);
-                prop_assert_eq!(SparseMerkleTree::root_from_proof(key, value, &proof).unwrap(), root);
-                prop_assert_ne!(SparseMerkleTree::root_from_proof(key, value + U256::from(1), &proof).unwrap(), root);
+            for (index, value) in &entries {
+                let proof = tree.proof(*index).unwrap();
+                let leaf = state_leaf(key(*index), U256::from(*value)).unwrap();
+                prop_assert_eq!(SparseMerkleTree::root_from_proof(*index, leaf, &proof).unwrap(), root);
+                let other = state_leaf(key(*index), U256::from(*value) + U256::from(1)).unwrap();
+                prop_assert_ne!(SparseMerkleTree::root_from_proof(*index, other, &proof).unwrap(), root);
+                prop_assert_ne!(SparseMerkleTree::root_from_proof(*index ^ 1, leaf, &proof).unwrap(), root);
             }
         }
     }

@@ -1,262 +1,156 @@
-//! The state tree kept node by node: a write costs one Poseidon hash per level of its path instead of
-//! rehashing the whole tree, and yields a witness — the key's path before the write — from which the
-//! old and new roots can be checked (what a circuit applying a batch's writes needs). Same tree, same
-//! root as [`SparseMerkleTree`](crate::SparseMerkleTree), which stays the reference: the leaf of `key`
-//! holding `value` is `Poseidon(key, wordHash(value), 1)` (circomlib's layout), so this tree stores
-//! `wordHash(value)` as the leaf value.
+//! The state tree kept node by node: a write costs one Poseidon hash per level (16) instead of rehashing
+//! the tree, and yields a witness — the position's siblings before the write — from which the old and
+//! new roots can be checked (what the chunk circuit applying a batch's writes needs). Same tree, same
+//! root as [`SparseMerkleTree`](crate::SparseMerkleTree), which stays the reference (`docs/state.md`).
 
 use std::collections::HashMap;
 
 use alloy_primitives::U256;
 
-use crate::{Error, Result, field::FieldElement, field::hash2, poseidon, word_hash};
+use crate::{
+    Error, Result, STATE_TREE_ARITY, STATE_TREE_DEPTH, StateProof,
+    field::FieldElement,
+    state::{check_state_index, empty_subtree, state_digit, state_node, with_child},
+    state_leaf,
+};
 
-/// What a write did to the tree (circomlib's `SMTProcessor` functions).
+/// What a write did to its position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WriteKind {
-    /// A new key.
+    /// The entry's first write: the position was empty (its leaf was 0).
     Insert,
-    /// A new value for a present key.
+    /// A new value for the entry at a taken position.
     Update,
-    /// A present key removed (its value is now zero).
-    Delete,
-    /// Nothing changed: the value was already there.
+    /// Nothing changed: the entry already held the value.
     Nop,
 }
 
-/// One write as a circuit checks it. Leaf values are `wordHash` of state values (0: absent).
+/// One write as the chunk circuit checks it: the leaf at `index` goes from `state_leaf(key, old_value)`
+/// (or 0 for an insert) to `state_leaf(key, new_value)`, along the same siblings.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WriteWitness {
     /// The operation.
     pub kind: WriteKind,
-    /// The key written.
+    /// The position (the entry's index).
+    pub index: u64,
+    /// The entry's key.
     pub key: U256,
     /// The root before.
     pub old_root: U256,
     /// The root after.
     pub new_root: U256,
-    /// The key's leaf value before (0 when absent).
+    /// The entry's value before (0 for an insert).
     pub old_value: U256,
-    /// The key's leaf value after (0 for a delete).
+    /// The entry's value after.
     pub new_value: U256,
-    /// The siblings along the key's path before the write, from the root down to the leaf or empty
-    /// subtree the path ends at.
-    pub siblings: Vec<U256>,
-    /// For an insert, the other key's leaf the path ended at, `(key, leaf value)`; `None` when it ended
-    /// in an empty subtree. For a delete, the sibling leaf that takes the deleted leaf's place, if any.
-    pub other: Option<(U256, U256)>,
+    /// The position's inclusion proof (before the write, and after: the siblings do not change).
+    pub siblings: StateProof,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Node {
-    Leaf { key: U256, value: U256 },
-    Internal { left: U256, right: U256 },
-}
-
-/// The result of looking a key up.
-struct Found {
-    siblings: Vec<U256>,
-    /// `Some((key, leaf value))` of the leaf the path ends at; `None` for an empty subtree.
-    leaf: Option<(U256, U256)>,
-}
-
-/// A sparse Merkle tree in circomlib's layout with every node kept by hash (as circomlib's own
-/// JavaScript tree keeps them), so that writes are incremental and produce their witnesses.
+/// The state tree with every non-empty node kept, so that writes are incremental and produce their
+/// witnesses.
 #[derive(Debug, Clone, Default)]
 pub struct StateTree {
-    root: U256,
-    nodes: HashMap<U256, Node>,
-    entries: usize,
-}
-
-fn leaf_hash(key: U256, value: U256) -> Result<U256> {
-    poseidon(&[key, value, U256::from(1)])
+    /// `nodes[level]`: the nodes of that level by their position in it (level 0: leaves, 16: the root);
+    /// a missing node is the empty subtree of its level.
+    nodes: Vec<HashMap<u64, U256>>,
+    /// The entry at each taken position, `(key, value)`.
+    entries: HashMap<u64, (U256, U256)>,
 }
 
 impl StateTree {
-    /// An empty tree (root 0).
+    /// An empty tree (root [`empty_subtree`](crate::empty_subtree)`(16)`).
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            nodes: vec![HashMap::new(); STATE_TREE_DEPTH + 1],
+            entries: HashMap::new(),
+        }
+    }
+
+    fn node(&self, level: usize, position: u64) -> U256 {
+        self.nodes
+            .get(level)
+            .and_then(|nodes| nodes.get(&position))
+            .copied()
+            .unwrap_or_else(|| empty_subtree(level))
     }
 
     /// The root.
     pub fn root(&self) -> U256 {
-        self.root
+        self.node(STATE_TREE_DEPTH, 0)
     }
 
-    /// Number of non-zero entries.
+    /// Number of positions taken.
     pub fn len(&self) -> usize {
-        self.entries
+        self.entries.len()
     }
 
-    /// Whether the tree has no entry.
+    /// Whether no position is taken.
     pub fn is_empty(&self) -> bool {
-        self.entries == 0
+        self.entries.is_empty()
     }
 
-    fn find(&self, key: U256) -> Found {
-        let mut siblings = Vec::new();
-        let mut at = self.root;
-        let mut level = 0;
-        loop {
-            if at.is_zero() {
-                return Found {
-                    siblings,
-                    leaf: None,
-                };
-            }
-            match self.nodes[&at] {
-                Node::Leaf { key: k, value } => {
-                    return Found {
-                        siblings,
-                        leaf: Some((k, value)),
-                    };
-                }
-                Node::Internal { left, right } => {
-                    if key.bit(level) {
-                        siblings.push(left);
-                        at = right;
-                    } else {
-                        siblings.push(right);
-                        at = left;
-                    }
-                    level += 1;
+    /// The entry at `index`, `(key, value)`, if the position is taken.
+    pub fn get(&self, index: u64) -> Option<(U256, U256)> {
+        self.entries.get(&index).copied()
+    }
+
+    /// The inclusion proof of position `index` (taken or not), as
+    /// [`SparseMerkleTree::proof`](crate::SparseMerkleTree::proof) gives it.
+    pub fn proof(&self, index: u64) -> Result<StateProof> {
+        check_state_index(index)?;
+        let mut proof = [[U256::ZERO; 3]; STATE_TREE_DEPTH];
+        for (level, siblings) in proof.iter_mut().enumerate() {
+            let position = index >> (2 * level);
+            let first = position & !3;
+            let ours = state_digit(index, level);
+            let mut k = 0;
+            for j in 0..STATE_TREE_ARITY {
+                if j != ours {
+                    siblings[k] = self.node(level, first + j as u64);
+                    k += 1;
                 }
             }
         }
+        Ok(proof)
     }
 
-    /// Hashes `node` up along `key`'s path over `siblings` (deepest last), storing every new node.
-    fn climb(&mut self, key: U256, mut node: U256, siblings: &[U256]) -> Result<U256> {
-        for (level, sibling) in siblings.iter().enumerate().rev() {
-            let (left, right) = if key.bit(level) {
-                (*sibling, node)
-            } else {
-                (node, *sibling)
-            };
-            node = hash2(left, right)?;
-            self.nodes.insert(node, Node::Internal { left, right });
-        }
-        Ok(node)
-    }
-
-    /// Sets `key` to the state value `value` (zero removes the entry) and returns the write's witness.
-    /// The key must be a field element.
-    pub fn set(&mut self, key: U256, value: U256) -> Result<WriteWitness> {
+    /// Sets the entry `key` at position `index` to `value` and returns the write's witness. The
+    /// position must be free or already `key`'s; a first write takes it for good, whatever the value.
+    pub fn set(&mut self, index: u64, key: U256, value: U256) -> Result<WriteWitness> {
+        check_state_index(index)?;
         key.to_fr()?;
-        let new_value = if value.is_zero() {
-            U256::ZERO
-        } else {
-            word_hash(value)
+        let (kind, old_value) = match self.entries.get(&index) {
+            None => (WriteKind::Insert, U256::ZERO),
+            Some(&(taken, _)) if taken != key => {
+                return Err(Error::StatePositionTaken { index, key: taken });
+            }
+            Some(&(_, old)) if old == value => (WriteKind::Nop, old),
+            Some(&(_, old)) => (WriteKind::Update, old),
         };
-        let old_root = self.root;
-        let found = self.find(key);
-        let old_value = found
-            .leaf
-            .filter(|(k, _)| *k == key)
-            .map_or(U256::ZERO, |(_, v)| v);
-        let mut witness = WriteWitness {
-            kind: WriteKind::Nop,
+        let siblings = self.proof(index)?;
+        let old_root = self.root();
+        if kind != WriteKind::Nop {
+            let mut node = state_leaf(key, value)?;
+            self.nodes[0].insert(index, node);
+            for (level, level_siblings) in siblings.iter().enumerate() {
+                node = state_node(&with_child(level_siblings, state_digit(index, level), node))?;
+                self.nodes[level + 1].insert(index >> (2 * level + 2), node);
+            }
+            self.entries.insert(index, (key, value));
+        }
+        Ok(WriteWitness {
+            kind,
+            index,
             key,
             old_root,
-            new_root: old_root,
+            new_root: self.root(),
             old_value,
-            new_value,
-            siblings: found.siblings.clone(),
-            other: None,
-        };
-        if old_value == new_value {
-            return Ok(witness);
-        }
-        if old_value.is_zero() {
-            witness.kind = WriteKind::Insert;
-            witness.other = found.leaf;
-            self.insert(key, new_value, found)?;
-            self.entries += 1;
-        } else if new_value.is_zero() {
-            witness.kind = WriteKind::Delete;
-            witness.other = self.delete(key, &found.siblings)?;
-            self.entries -= 1;
-        } else {
-            witness.kind = WriteKind::Update;
-            let leaf = self.put_leaf(key, new_value)?;
-            self.root = self.climb(key, leaf, &found.siblings)?;
-        }
-        witness.new_root = self.root;
-        Ok(witness)
-    }
-
-    fn put_leaf(&mut self, key: U256, value: U256) -> Result<U256> {
-        let leaf = leaf_hash(key, value)?;
-        self.nodes.insert(leaf, Node::Leaf { key, value });
-        Ok(leaf)
-    }
-
-    /// Inserts a key absent from the tree; the path ended at `found`.
-    fn insert(&mut self, key: U256, value: U256, found: Found) -> Result<()> {
-        let mut path = found.siblings;
-        if let Some((other, other_value)) = found.leaf {
-            // The leaf met moves down until the two keys' paths part.
-            let mut level = path.len();
-            while other.bit(level) == key.bit(level) {
-                path.push(U256::ZERO);
-                level += 1;
-            }
-            path.push(leaf_hash(other, other_value)?);
-        }
-        let leaf = self.put_leaf(key, value)?;
-        self.root = self.climb(key, leaf, &path)?;
-        Ok(())
-    }
-
-    /// Removes a present key whose path has `siblings`. When the deepest sibling is a leaf, that leaf
-    /// rises to the deepest level where its subtree still has a non-empty sibling (so every leaf stays
-    /// at the shallowest depth its key is alone at); returns it.
-    fn delete(&mut self, key: U256, siblings: &[U256]) -> Result<Option<(U256, U256)>> {
-        let rising = match siblings.last() {
-            Some(last) if !last.is_zero() => match self.nodes.get(last) {
-                Some(Node::Leaf { key: k, value }) => Some((*k, *value)),
-                Some(Node::Internal { .. }) => None,
-                None => return Err(Error::MissingKey(*last)),
-            },
-            _ => None,
-        };
-        let mut node = match rising {
-            Some((k, v)) => leaf_hash(k, v)?,
-            None => U256::ZERO,
-        };
-        // Levels above the deleted leaf whose sibling is empty collapse while the node is a lone leaf
-        // (or empty); from the first non-empty sibling up, nodes are hashed again.
-        let mut collapsing = true;
-        let deepest = siblings.len().saturating_sub(usize::from(rising.is_some()));
-        for level in (0..deepest).rev() {
-            let sibling = siblings[level];
-            if collapsing && sibling.is_zero() {
-                continue;
-            }
-            collapsing = false;
-            let (left, right) = if key.bit(level) {
-                (sibling, node)
-            } else {
-                (node, sibling)
-            };
-            node = hash2(left, right)?;
-            self.nodes.insert(node, Node::Internal { left, right });
-        }
-        self.root = node;
-        Ok(rising)
-    }
-
-    /// The inclusion proof of `key` (siblings from the root down), as
-    /// [`SparseMerkleTree::proof`](crate::SparseMerkleTree::proof) gives it.
-    pub fn proof(&self, key: U256) -> Result<Vec<U256>> {
-        let found = self.find(key);
-        match found.leaf {
-            Some((k, _)) if k == key => Ok(found.siblings),
-            _ => Err(Error::MissingKey(key)),
-        }
+            new_value: value,
+            siblings,
+        })
     }
 }
 
@@ -265,145 +159,109 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::{SparseMerkleTree, state_leaf};
+    use crate::{STATE_TREE_CAPACITY, SparseMerkleTree};
 
-    fn climb(key: U256, mut node: U256, siblings: &[U256]) -> U256 {
-        for (level, sibling) in siblings.iter().enumerate().rev() {
-            node = if key.bit(level) {
-                hash2(*sibling, node).unwrap()
-            } else {
-                hash2(node, *sibling).unwrap()
-            };
+    /// Recomputes the roots a witness claims from its parts, as the circuit does.
+    fn check_witness(w: &WriteWitness) {
+        let old_leaf = match w.kind {
+            WriteKind::Insert => U256::ZERO,
+            _ => state_leaf(w.key, w.old_value).unwrap(),
+        };
+        let new_leaf = state_leaf(w.key, w.new_value).unwrap();
+        assert_eq!(
+            SparseMerkleTree::root_from_proof(w.index, old_leaf, &w.siblings).unwrap(),
+            w.old_root
+        );
+        assert_eq!(
+            SparseMerkleTree::root_from_proof(w.index, new_leaf, &w.siblings).unwrap(),
+            w.new_root
+        );
+        if w.kind == WriteKind::Nop {
+            assert_eq!(w.old_root, w.new_root);
         }
-        node
     }
 
-    /// Recomputes the roots a witness claims from its parts, as a circuit would.
-    fn check_witness(w: &WriteWitness) {
-        let leaf = |k: U256, v: U256| {
-            if v.is_zero() {
-                U256::ZERO
-            } else {
-                leaf_hash(k, v).unwrap()
-            }
-        };
-        match w.kind {
-            WriteKind::Nop => assert_eq!(w.old_root, w.new_root),
-            WriteKind::Update => {
-                assert_eq!(
-                    climb(w.key, leaf(w.key, w.old_value), &w.siblings),
-                    w.old_root
-                );
-                assert_eq!(
-                    climb(w.key, leaf(w.key, w.new_value), &w.siblings),
-                    w.new_root
-                );
-            }
-            WriteKind::Insert => {
-                let met = w.other.map_or(U256::ZERO, |(k, v)| leaf(k, v));
-                assert_eq!(climb(w.key, met, &w.siblings), w.old_root);
-                let mut path = w.siblings.clone();
-                if let Some((other, _)) = w.other {
-                    while other.bit(path.len()) == w.key.bit(path.len()) {
-                        path.push(U256::ZERO);
-                    }
-                    path.push(met);
-                }
-                assert_eq!(climb(w.key, leaf(w.key, w.new_value), &path), w.new_root);
-            }
-            WriteKind::Delete => {
-                assert_eq!(
-                    climb(w.key, leaf(w.key, w.old_value), &w.siblings),
-                    w.old_root
-                );
-                // Deleting is inserting backwards: inserting the key again into the new tree must
-                // give the old root back along the same path.
-                let mut path: Vec<U256> = w.siblings.clone();
-                match w.other {
-                    None => assert_eq!(climb(w.key, U256::ZERO, &path), w.new_root),
-                    Some((k, v)) => {
-                        path.pop();
-                        while path.last().is_some_and(|s| s.is_zero()) {
-                            path.pop();
-                        }
-                        assert_eq!(climb(k, leaf(k, v), &path), w.new_root);
-                    }
-                }
-            }
-        }
+    fn key(n: u64) -> U256 {
+        U256::from(1_000 + n)
     }
 
     #[test]
-    fn follows_the_reference_tree_through_inserts_updates_and_deletes() {
+    fn follows_the_reference_tree_through_inserts_updates_and_zeroes() {
         let mut tree = StateTree::new();
         let mut reference = SparseMerkleTree::new();
+        assert_eq!(tree.root(), reference.root().unwrap());
         let ops: [(u64, u64); 9] = [
-            (1, 10),
-            (3, 30),
+            (0, 10),
+            (1, 30),
             (2, 20),
-            (3, 31),
+            (1, 31),
+            (0, 0),
+            (STATE_TREE_CAPACITY - 1, 70),
             (1, 0),
-            (7, 70),
-            (3, 0),
             (2, 0),
             (7, 0),
         ];
-        for (k, v) in ops {
-            let w = tree.set(U256::from(k), U256::from(v)).unwrap();
-            reference.insert(U256::from(k), U256::from(v)).unwrap();
-            assert_eq!(tree.root(), reference.root().unwrap(), "after {k} = {v}");
+        for (index, v) in ops {
+            let w = tree.set(index, key(index), U256::from(v)).unwrap();
+            reference.insert(index, key(index), U256::from(v)).unwrap();
+            assert_eq!(
+                tree.root(),
+                reference.root().unwrap(),
+                "after {index} = {v}"
+            );
             assert_eq!(w.new_root, tree.root());
+            assert_eq!(tree.proof(index).unwrap(), reference.proof(index).unwrap());
             check_witness(&w);
         }
-        assert!(tree.is_empty());
-        assert_eq!(tree.root(), U256::ZERO);
+        // A zero value keeps the position.
+        assert_eq!(tree.len(), 5);
+        assert_eq!(tree.get(0), Some((key(0), U256::ZERO)));
     }
 
     #[test]
-    fn a_single_leaf_is_the_root_and_unchanged_values_are_nops() {
+    fn kinds_and_refusals() {
         let mut tree = StateTree::new();
-        tree.set(U256::from(5), U256::from(9)).unwrap();
         assert_eq!(
-            tree.root(),
-            state_leaf(U256::from(5), U256::from(9)).unwrap()
+            tree.set(5, key(5), U256::from(9)).unwrap().kind,
+            WriteKind::Insert
         );
         assert_eq!(
-            tree.set(U256::from(5), U256::from(9)).unwrap().kind,
+            tree.set(5, key(5), U256::from(9)).unwrap().kind,
             WriteKind::Nop
         );
         assert_eq!(
-            tree.set(U256::from(6), U256::ZERO).unwrap().kind,
-            WriteKind::Nop
+            tree.set(5, key(5), U256::ZERO).unwrap().kind,
+            WriteKind::Update
         );
-        assert!(tree.set(crate::FIELD_MODULUS, U256::from(1)).is_err());
+        let root = tree.root();
         assert!(matches!(
-            tree.proof(U256::from(6)),
-            Err(Error::MissingKey(_))
+            tree.set(5, key(6), U256::from(1)),
+            Err(Error::StatePositionTaken { index: 5, .. })
         ));
+        assert!(matches!(
+            tree.set(STATE_TREE_CAPACITY, key(6), U256::from(1)),
+            Err(Error::StateIndexOutOfRange(_))
+        ));
+        assert!(tree.set(6, crate::FIELD_MODULUS, U256::from(1)).is_err());
+        assert_eq!(tree.root(), root, "refused writes change nothing");
+        assert_eq!(tree.len(), 1);
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(16))]
         #[test]
         fn any_sequence_of_writes_gives_the_reference_root(
-            writes in proptest::collection::vec((0u8..40, prop_oneof![Just(0u64), 1u64..5]), 1..50)
+            writes in proptest::collection::vec((0u64..48, prop_oneof![Just(0u64), 1u64..5]), 1..50)
         ) {
             let mut tree = StateTree::new();
             let mut reference = SparseMerkleTree::new();
-            for (k, v) in writes {
-                let key = crate::state_key(
-                    crate::StateKind::Balance,
-                    alloy_primitives::Address::with_last_byte(k),
-                    alloy_primitives::B256::ZERO,
-                );
-                let w = tree.set(key, U256::from(v)).unwrap();
-                reference.insert(key, U256::from(v)).unwrap();
+            for (index, v) in writes {
+                let w = tree.set(index, key(index), U256::from(v)).unwrap();
+                reference.insert(index, key(index), U256::from(v)).unwrap();
                 prop_assert_eq!(tree.root(), reference.root().unwrap());
                 prop_assert_eq!(tree.len(), reference.len());
                 check_witness(&w);
-                if v != 0 {
-                    prop_assert_eq!(tree.proof(key).unwrap(), reference.proof(key).unwrap());
-                }
+                prop_assert_eq!(tree.proof(index).unwrap(), reference.proof(index).unwrap());
             }
         }
     }

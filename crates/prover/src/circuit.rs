@@ -4,15 +4,16 @@
 use std::path::{Path, PathBuf};
 
 use alloy_primitives::{B256, U256, keccak256};
-use fractal_primitives::{BatchHeader, MessageTree, WriteKind, WriteWitness};
+use fractal_primitives::{
+    BatchHeader, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness,
+};
 use num_bigint::BigInt;
 
 use crate::{Error, Result, error::io};
 
-/// Writes one chunk proof covers (`main.circom`).
-pub const CHUNK_WRITES: usize = 16;
-/// Levels of a state-tree path the circuit can follow: a key whose leaf sits deeper cannot be proven.
-pub const TREE_LEVELS: usize = 32;
+/// Writes one chunk proof covers (`main.circom`): the most that keep the circuit within 2¹⁸
+/// constraints, the proving domain's size (docs/proofs.md).
+pub const CHUNK_WRITES: usize = 25;
 /// Messages a batch may send to be provable: the last chunk computes the message root from them.
 pub const CHUNK_MESSAGES: usize = 16;
 /// Public inputs of one chunk proof: the batch's 13 (`docs/encodings.md`) with the chunk's roots in
@@ -66,109 +67,50 @@ impl CircuitFiles {
     }
 }
 
-/// One write as circomlib's `SMTProcessor` takes it.
+/// One write as the circuit's `StateWrite` takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProcessorRow {
-    /// `fnc`: `[0,0]` nothing, `[1,0]` insert, `[0,1]` update, `[1,1]` delete.
-    pub fnc: [u8; 2],
-    /// `oldKey`.
-    pub old_key: U256,
-    /// `oldValue`.
+pub struct WriteRow {
+    /// 1 for a write, 0 for a padding row.
+    pub enabled: bool,
+    /// Whether the position was empty before (the entry's first write).
+    pub first: bool,
+    /// The position (entry index).
+    pub index: u64,
+    /// The entry's key.
+    pub key: U256,
+    /// The value before.
     pub old_value: U256,
-    /// `isOld0`.
-    pub is_old0: bool,
-    /// `newKey`.
-    pub new_key: U256,
-    /// `newValue`.
+    /// The value after.
     pub new_value: U256,
-    /// `siblings`, zero-padded to [`TREE_LEVELS`].
-    pub siblings: Vec<U256>,
+    /// The position's inclusion proof.
+    pub siblings: StateProof,
 }
 
-impl ProcessorRow {
-    /// A row that changes nothing (padding).
-    pub fn nop() -> Self {
+impl WriteRow {
+    /// A padding row: the root passes through.
+    pub fn padding() -> Self {
         Self {
-            fnc: [0, 0],
-            old_key: U256::ZERO,
+            enabled: false,
+            first: false,
+            index: 0,
+            key: U256::ZERO,
             old_value: U256::ZERO,
-            is_old0: false,
-            new_key: U256::ZERO,
             new_value: U256::ZERO,
-            siblings: vec![U256::ZERO; TREE_LEVELS],
+            siblings: [[U256::ZERO; 3]; STATE_TREE_DEPTH],
         }
     }
 
-    /// The row of one write of the state tree (its witness from `StateTree::set`), following the
-    /// conventions of circomlib's JavaScript tree: an insert's path ends at the empty subtree or the
-    /// other leaf it splits; a delete whose sibling leaf rises lists only the siblings above the levels
-    /// that collapse.
-    pub fn from_witness(write: &WriteWitness) -> Result<Self, String> {
-        let mut siblings = write.siblings.clone();
-        let row = match write.kind {
-            WriteKind::Nop => return Ok(Self::nop()),
-            WriteKind::Insert => {
-                while siblings.last() == Some(&U256::ZERO) {
-                    siblings.pop();
-                }
-                let (old_key, old_value, is_old0) = match write.other {
-                    Some((key, value)) => (key, value, false),
-                    None => (U256::ZERO, U256::ZERO, true),
-                };
-                Self {
-                    fnc: [1, 0],
-                    old_key,
-                    old_value,
-                    is_old0,
-                    new_key: write.key,
-                    new_value: write.new_value,
-                    siblings,
-                }
-            }
-            WriteKind::Update => Self {
-                fnc: [0, 1],
-                old_key: write.key,
-                old_value: write.old_value,
-                is_old0: false,
-                new_key: write.key,
-                new_value: write.new_value,
-                siblings,
-            },
-            WriteKind::Delete => {
-                let (old_key, old_value, is_old0) = match write.other {
-                    Some((key, value)) => {
-                        // The sibling leaf rises past every level whose other sibling is empty.
-                        let depth = siblings.len();
-                        let keep = (0..depth.saturating_sub(1))
-                            .rev()
-                            .find(|&level| siblings[level] != U256::ZERO)
-                            .map_or(0, |level| level + 1);
-                        siblings.truncate(keep);
-                        (key, value, false)
-                    }
-                    None => (write.key, U256::ZERO, true),
-                };
-                Self {
-                    fnc: [1, 1],
-                    old_key,
-                    old_value,
-                    is_old0,
-                    new_key: write.key,
-                    new_value: write.old_value,
-                    siblings,
-                }
-            }
-        };
-        if row.siblings.len() > TREE_LEVELS {
-            return Err(format!(
-                "key {:#x} sits at depth {}, deeper than the circuit's {TREE_LEVELS} levels",
-                write.key,
-                row.siblings.len()
-            ));
+    /// The row of one write of the state tree (its witness from `StateTree::set`).
+    pub fn from_witness(write: &WriteWitness) -> Self {
+        Self {
+            enabled: true,
+            first: write.kind == WriteKind::Insert,
+            index: write.index,
+            key: write.key,
+            old_value: write.old_value,
+            new_value: write.new_value,
+            siblings: write.siblings,
         }
-        let mut row = row;
-        row.siblings.resize(TREE_LEVELS, U256::ZERO);
-        Ok(row)
     }
 }
 
@@ -182,7 +124,7 @@ pub struct ChunkInput {
     /// The public inputs.
     pub public: [U256; CHUNK_PUBLIC_INPUTS],
     /// Exactly [`CHUNK_WRITES`] rows.
-    pub rows: Vec<ProcessorRow>,
+    pub rows: Vec<WriteRow>,
     /// The number of messages (non-zero only in the last chunk).
     pub message_count: usize,
     /// Exactly [`CHUNK_MESSAGES`] leaves, zero past `message_count`.
@@ -196,31 +138,31 @@ fn big(value: U256) -> BigInt {
 impl ChunkInput {
     /// The inputs by signal name, flattened row-major, as the witness calculator takes them.
     pub fn signals(&self) -> Vec<(String, Vec<BigInt>)> {
-        let column = |f: &dyn Fn(&ProcessorRow) -> U256| -> Vec<BigInt> {
+        let column = |f: &dyn Fn(&WriteRow) -> U256| -> Vec<BigInt> {
             self.rows.iter().map(|r| big(f(r))).collect()
+        };
+        let halves = |f: &dyn Fn(&WriteRow) -> U256| -> Vec<BigInt> {
+            self.rows
+                .iter()
+                .flat_map(|r| [big(f(r) >> 128), big(f(r) & U256::from(u128::MAX))])
+                .collect()
         };
         vec![
             (
                 "inputs".into(),
                 self.public.iter().copied().map(big).collect(),
             ),
-            (
-                "fnc".into(),
-                self.rows
-                    .iter()
-                    .flat_map(|r| r.fnc.map(BigInt::from))
-                    .collect(),
-            ),
-            ("oldKey".into(), column(&|r| r.old_key)),
-            ("oldValue".into(), column(&|r| r.old_value)),
-            ("isOld0".into(), column(&|r| U256::from(r.is_old0 as u8))),
-            ("newKey".into(), column(&|r| r.new_key)),
-            ("newValue".into(), column(&|r| r.new_value)),
+            ("enabled".into(), column(&|r| U256::from(r.enabled as u8))),
+            ("first".into(), column(&|r| U256::from(r.first as u8))),
+            ("index".into(), column(&|r| U256::from(r.index))),
+            ("key".into(), column(&|r| r.key)),
+            ("oldValue".into(), halves(&|r| r.old_value)),
+            ("newValue".into(), halves(&|r| r.new_value)),
             (
                 "siblings".into(),
                 self.rows
                     .iter()
-                    .flat_map(|r| r.siblings.iter().copied().map(big))
+                    .flat_map(|r| r.siblings.iter().flatten().copied().map(big))
                     .collect(),
             ),
             (
@@ -295,11 +237,7 @@ pub fn batch_chunks(
             header.messageRoot
         )));
     }
-    let rows = writes
-        .iter()
-        .map(ProcessorRow::from_witness)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(refuse)?;
+    let rows: Vec<WriteRow> = writes.iter().map(WriteRow::from_witness).collect();
     let count = rows.len().div_ceil(CHUNK_WRITES).max(1);
     if count > MAX_CHUNKS {
         return Err(refuse(format!(
@@ -319,7 +257,7 @@ pub fn batch_chunks(
             old_root
         };
         let mut chunk_rows = rows[start.min(rows.len())..end.max(start).min(rows.len())].to_vec();
-        chunk_rows.resize(CHUNK_WRITES, ProcessorRow::nop());
+        chunk_rows.resize(CHUNK_WRITES, WriteRow::padding());
         let last = index + 1 == count;
         let mut messages = if last {
             message_leaves.to_vec()
@@ -348,7 +286,8 @@ mod tests {
 
     #[test]
     fn chunks_cover_the_writes_and_chain_their_roots() {
-        for (writes, chunks) in [(0, 1), (1, 1), (16, 1), (17, 2), (40, 3)] {
+        let w = CHUNK_WRITES as u64;
+        for (writes, chunks) in [(0, 1), (1, 1), (w, 1), (w + 1, 2), (2 * w + 8, 3)] {
             let sample = sample_batch(50, writes, 2).unwrap();
             let inputs = batch_chunks(
                 &sample.header,
@@ -372,7 +311,6 @@ mod tests {
                 assert_eq!(chunk.public[14], U256::from(chunks));
                 assert_eq!(chunk.public[..3], base[..3]);
                 assert_eq!(chunk.public[5..13], base[5..13]);
-                assert!(chunk.rows.iter().all(|r| r.siblings.len() == TREE_LEVELS));
             }
             assert_eq!(inputs[chunks - 1].message_count, 2);
         }
@@ -412,43 +350,17 @@ mod tests {
     }
 
     #[test]
-    fn a_path_deeper_than_the_circuit_is_refused() {
-        let write = WriteWitness {
-            kind: WriteKind::Update,
-            key: U256::from(1),
-            old_root: U256::ZERO,
-            new_root: U256::ZERO,
-            old_value: U256::from(1),
-            new_value: U256::from(2),
-            siblings: vec![U256::from(5); TREE_LEVELS + 1],
-            other: None,
-        };
-        let err = ProcessorRow::from_witness(&write).unwrap_err();
-        assert!(err.contains("deeper than the circuit"), "{err}");
-    }
-
-    #[test]
-    fn a_delete_lists_only_the_levels_above_the_collapse() {
-        // The deleted leaf at depth 4 with its sibling leaf at level 3; levels 1 and 2 have empty
-        // siblings, so the sibling leaf rises to depth 1 and only level 0's sibling stays.
-        let write = WriteWitness {
-            kind: WriteKind::Delete,
-            key: U256::from(8),
-            old_root: U256::from(1),
-            new_root: U256::from(2),
-            old_value: U256::from(3),
-            new_value: U256::ZERO,
-            siblings: vec![U256::from(11), U256::ZERO, U256::ZERO, U256::from(44)],
-            other: Some((U256::from(0), U256::from(5))),
-        };
-        let row = ProcessorRow::from_witness(&write).unwrap();
-        assert_eq!(row.fnc, [1, 1]);
-        assert_eq!(row.siblings[0], U256::from(11));
-        assert!(row.siblings[1..].iter().all(|s| s.is_zero()));
-        assert_eq!(
-            (row.old_key, row.old_value, row.is_old0),
-            (U256::ZERO, U256::from(5), false)
-        );
-        assert_eq!((row.new_key, row.new_value), (U256::from(8), U256::from(3)));
+    fn rows_carry_the_write_and_padding_passes_through() {
+        let sample = sample_batch(10, 3, 0).unwrap();
+        let rows: Vec<_> = sample.writes.iter().map(WriteRow::from_witness).collect();
+        for (row, write) in rows.iter().zip(&sample.writes) {
+            assert!(row.enabled);
+            assert_eq!(row.first, write.kind == WriteKind::Insert);
+            assert_eq!(
+                (row.index, row.key, row.old_value, row.new_value),
+                (write.index, write.key, write.old_value, write.new_value)
+            );
+        }
+        assert!(!WriteRow::padding().enabled);
     }
 }

@@ -28,7 +28,7 @@ use crate::{
 /// Groth16's zero knowledge comes from two random scalars `r` and `s` that blind the proof's points.
 /// A batch proof's witness is the chain's state-tree paths, values and messages: data anyone can rebuild
 /// from what the chain publishes, so there is nothing to hide, and proving without blinding skips one
-/// of the five multi-scalar multiplications (`B` in G1, ≈ 8% of a chunk proof). Soundness does not
+/// of the five multi-scalar multiplications (`B` in G1, ≈ 13% of a chunk's prove time). Soundness does not
 /// depend on the blinding: the verifier accepts the same proofs either way. A chain whose witness held
 /// secrets would prove with [`Blinding::ZeroKnowledge`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Batch validity proofs for Fractal chains.
 //!
 //! A batch's writes are proven in chunks of [`CHUNK_WRITES`] by the circom circuit in `circuits/`
-//! (circomlib's sparse-Merkle-tree processor, chained from the chunk's old root to its new root; the
+//! (one position of the quaternary state tree updated per write, chained from the chunk's old root to
+//! its new root; the
 //! last chunk also computes the batch's message root). Each chunk is a Groth16 proof over BN254 whose
 //! public inputs are the batch's public input vector (`docs/encodings.md`) with the chunk's roots and
 //! its place among the chunks; `Groth16BatchVerifier` on the parent chains them. `docs/proofs.md`
@@ -29,7 +30,7 @@ mod zkey;
 
 pub use circuit::{
     CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, ChunkInput, CircuitFiles, MAX_CHUNKS,
-    ProcessorRow, TREE_LEVELS, batch_chunks, chunk_public_inputs,
+    WriteRow, batch_chunks, chunk_public_inputs,
 };
 pub use error::{Error, Result};
 pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, verify_batch};

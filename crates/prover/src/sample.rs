@@ -1,5 +1,5 @@
-//! A synthetic batch with every kind of write (inserts into empty subtrees and beside other leaves,
-//! updates, a delete) and messages: what the Foundry fixture, the tests and the benchmark prove.
+//! A synthetic batch with every kind of write (first writes at the next entry indices, updates, an entry
+//! set to zero) and messages: what the Foundry fixture, the tests and the benchmark prove.
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use fractal_primitives::{
@@ -33,26 +33,28 @@ fn key(i: u64) -> U256 {
     )
 }
 
-/// A batch of `writes` writes (about a quarter of them updates of existing entries, one a delete when
-/// there are at least four) and `messages` messages on chain 4242, over a tree of `existing` entries.
+/// A batch of `writes` writes (about a quarter of them updates of existing entries, one setting an entry
+/// to zero) and `messages` messages on chain 4242, over a tree of `existing` entries at indices
+/// `0..existing`; the first writes take the next indices.
 pub fn sample_batch(existing: u64, writes: u64, messages: u64) -> Result<SampleBatch> {
     let chain_id = 4242;
     let mut tree = StateTree::new();
     for i in 0..existing {
-        tree.set(key(i), U256::from(1_000 + i))?;
+        tree.set(i, key(i), U256::from(1_000 + i))?;
     }
     let prev = tree.root();
     let mut witnesses = Vec::new();
     for w in 0..writes {
         let witness = if w % 4 == 3 && existing > w {
             // An update of an existing entry (the value changes).
-            tree.set(key(w), U256::from(7_000_000 + w))?
+            tree.set(w, key(w), U256::from(7_000_000 + w))?
         } else if w == 2 && existing > 0 {
-            // A delete.
-            tree.set(key(0), U256::ZERO)?
+            // An entry set to zero (it keeps its position).
+            tree.set(0, key(0), U256::ZERO)?
         } else {
-            // An insert; the value is a full 256-bit word.
+            // A first write; the value is a full 256-bit word.
             tree.set(
+                existing + w,
                 key(existing + w),
                 U256::from_be_bytes(keccak256(w.to_be_bytes()).0),
             )?

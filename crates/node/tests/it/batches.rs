@@ -182,8 +182,8 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
     let genesis = genesis_block(&config).diff;
     let mut tables = PubdataTables::genesis(&genesis);
     let mut tree = SparseMerkleTree::new();
-    for (key, value) in tables.entries() {
-        tree.insert(key.state_key(), value).unwrap();
+    for (index, (key, value)) in (0..).zip(tables.entries()) {
+        tree.insert(index, key.state_key(), value).unwrap();
     }
     let mut root = genesis_state_root(&genesis).unwrap();
     assert_eq!(B256::from(tree.root().unwrap()), root);
@@ -199,8 +199,10 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
             alloy::primitives::keccak256(&batch.pubdata)
         );
         let decoded = pubdata::decode(&mut tables, &batch.pubdata).unwrap();
+        // The reference tree, each write at its entry index.
         for (key, value) in &decoded.writes.values {
-            tree.insert(key.state_key(), *value).unwrap();
+            let index = tables.entry_index(key).unwrap();
+            tree.insert(index, key.state_key(), *value).unwrap();
         }
         let new_root = B256::from(tree.root().unwrap());
         assert_eq!(batch.header.newStateRoot, new_root, "batch {n}");
@@ -210,6 +212,11 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
         let mut at = U256::from_be_bytes(root.0);
         for write in &witness.writes {
             assert_eq!(write.old_root, at, "batch {n}");
+            let key = tables.entry(write.index).unwrap().0.state_key();
+            assert_eq!(
+                write.key, key,
+                "batch {n}: the write's position is its entry's index"
+            );
             assert_ne!(
                 write.old_root, write.new_root,
                 "batch {n}: a write that changed nothing"

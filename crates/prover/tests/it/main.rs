@@ -5,7 +5,7 @@
 use std::{path::PathBuf, sync::OnceLock};
 
 use alloy_primitives::{B256, U256};
-use fractal_primitives::{BatchHeader, MessageTree, StateTree};
+use fractal_primitives::{BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateTree};
 use fractal_prover::{
     BatchProof, CHUNK_WRITES, CircuitFiles, Error, Groth16Prover, KeyKind, KeyStore, sample_batch,
     verify_batch,
@@ -32,7 +32,7 @@ fn prover() -> &'static Groth16Prover {
 
 #[test]
 fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
-    let sample = sample_batch(40, 20, 3).unwrap();
+    let sample = sample_batch(40, CHUNK_WRITES as u64 + 4, 3).unwrap();
     let proof = prover()
         .prove_batch(
             &sample.header,
@@ -86,11 +86,7 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
     // A write whose witness lies (a sibling changed, the roots left as they were) passes the chain
     // check but not the circuit.
     let mut writes = sample.writes.clone();
-    let lie = writes
-        .iter_mut()
-        .find(|w| !w.siblings.is_empty())
-        .expect("a write with siblings");
-    lie.siblings[0] ^= U256::from(1);
+    writes[1].siblings[3][1] ^= U256::from(1);
     let err = prover()
         .prove_batch(&sample.header, sample.chain_id, &writes, &[], |_, _| {})
         .unwrap_err();
@@ -99,23 +95,21 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
 
 #[test]
 fn every_kind_of_write_is_proven() {
-    // Insert into an empty tree, beside a leaf (the paths split), update, delete with the sibling
-    // leaf rising, delete of the last leaf, and a delete whose sibling is a subtree.
+    // First writes into an empty tree (at the first position, beside it, at the last position of the
+    // tree), updates, an entry set to zero and written again, and a first write of value zero.
     let mut tree = StateTree::new();
     let prev = tree.root();
     let key = |i: u64| U256::from(i) * U256::from(0x1_0000_0001u64);
+    let last = STATE_TREE_CAPACITY - 1;
     let mut writes = Vec::new();
-    for i in 1..=5 {
-        writes.push(tree.set(key(i), U256::from(i)).unwrap());
+    for i in [0, 1, 5, last] {
+        writes.push(tree.set(i, key(i), U256::from(i + 1)).unwrap());
     }
-    writes.push(tree.set(key(2), U256::from(99)).unwrap());
-    writes.push(tree.set(key(3), U256::ZERO).unwrap());
-    writes.push(tree.set(key(1), U256::ZERO).unwrap());
-    writes.push(tree.set(key(5), U256::ZERO).unwrap());
-    writes.push(tree.set(key(2), U256::ZERO).unwrap());
-    writes.push(tree.set(key(4), U256::ZERO).unwrap());
-    assert_eq!(tree.root(), U256::ZERO);
-    writes.push(tree.set(key(6), U256::from(6)).unwrap());
+    writes.push(tree.set(1, key(1), U256::MAX).unwrap());
+    writes.push(tree.set(5, key(5), U256::ZERO).unwrap());
+    writes.push(tree.set(5, key(5), U256::from(55)).unwrap());
+    writes.push(tree.set(last, key(last), U256::ZERO).unwrap());
+    writes.push(tree.set(6, key(6), U256::ZERO).unwrap());
     let header = BatchHeader {
         batchNumber: 3,
         prevStateRoot: B256::from(prev),
