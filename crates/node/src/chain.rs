@@ -23,7 +23,9 @@ use fractal_execution::{
     BlockBuilder, BlockEnv, CallOutcome, CallRequest, ChainConfig as ExecConfig, ExecutedBlock,
     InvalidTx, PriorityTx, SourceError, StateSource, TxOutcome,
 };
-use fractal_primitives::{AccountDiff, AccountInfo, PRIORITY_TX_TYPE, PriorityOp, StateDiff};
+use fractal_primitives::{
+    AccountDiff, AccountInfo, MAX_MESSAGES_PER_BLOCK, PRIORITY_TX_TYPE, PriorityOp, StateDiff,
+};
 use fractal_storage::{NewBlock, NewTransaction, Receipt, Store, StoredBlock, StoredReceipt};
 use tokio::sync::{broadcast, oneshot};
 use tracing::{debug, info, warn};
@@ -736,8 +738,11 @@ impl<S: Store + 'static> Chain<S> {
         let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
         let deadline = Instant::now() + self.config.block_time();
         let mut logs = 0u64;
-        let priority = self.execute_priority(&mut builder, wal, &mut logs)?;
-        loop {
+        let mut messages = 0usize;
+        let priority = self.execute_priority(&mut builder, wal, &mut logs, &mut messages)?;
+        // A block that has sent all the messages the outbox allows seals at once, so that the next
+        // sends land in the next block instead of reverting.
+        while messages < MAX_MESSAGES_PER_BLOCK {
             let candidates = {
                 let pool = self.pool.lock().expect("mempool lock");
                 pool.best(MAX_GROUP, builder.gas_left())
@@ -749,7 +754,7 @@ impl<S: Store + 'static> Chain<S> {
                 self.wait_for_work(deadline);
                 continue;
             }
-            self.execute_group(&mut builder, wal, candidates, &mut logs)?;
+            self.execute_group(&mut builder, wal, candidates, &mut logs, &mut messages)?;
             if stop.load(Ordering::Acquire) || Instant::now() >= deadline {
                 break;
             }
@@ -776,6 +781,7 @@ impl<S: Store + 'static> Chain<S> {
         builder: &mut BlockBuilder<'_, PendingSource<'_, S>>,
         wal: &mut Wal,
         logs: &mut u64,
+        messages: &mut usize,
     ) -> Result<u64> {
         let ops: Vec<PriorityOp> = {
             let inbox = self.priority.lock().expect("priority lock");
@@ -813,6 +819,7 @@ impl<S: Store + 'static> Chain<S> {
                 receipt: receipt_of(PRIORITY_TX_TYPE, Some(tx.op.target), outcome),
             };
             *logs += receipt.receipt.logs.len() as u64;
+            *messages += crate::messages::sent_by(&receipt.receipt);
             info!(
                 block = env.number,
                 index = tx.op.index,
@@ -851,11 +858,16 @@ impl<S: Store + 'static> Chain<S> {
         wal: &mut Wal,
         candidates: Vec<Arc<PooledTx>>,
         logs: &mut u64,
+        messages: &mut usize,
     ) -> Result<()> {
         let env = *builder.env();
         let mut included = Vec::with_capacity(candidates.len());
         let mut invalid = Vec::new();
         for pooled in candidates {
+            if *messages >= MAX_MESSAGES_PER_BLOCK {
+                // The rest stay in the pool for the next block.
+                break;
+            }
             let index = builder.len() as u64;
             match builder.push(pooled.tx.clone())? {
                 Ok(outcome) => {
@@ -868,6 +880,7 @@ impl<S: Store + 'static> Chain<S> {
                         receipt: receipt_of(pooled.tx.tx_type() as u8, pooled.tx.to(), outcome),
                     };
                     *logs += receipt.receipt.logs.len() as u64;
+                    *messages += crate::messages::sent_by(&receipt.receipt);
                     included.push((pooled, receipt));
                 }
                 Err(reason) => invalid.push((pooled, reason)),

@@ -32,6 +32,20 @@ pub fn outbox_messages<'a>(
         .collect()
 }
 
+/// How many messages the outbox announced in `receipt` (0 for a failed transaction).
+pub fn sent_by(receipt: &Receipt) -> usize {
+    if !receipt.success {
+        return 0;
+    }
+    receipt
+        .logs
+        .iter()
+        .filter(|log| {
+            log.address == L2_OUTBOX && log.topics().first() == Some(&MessageSent::SIGNATURE_HASH)
+        })
+        .count()
+}
+
 fn message_of(chain_id: u64, log: &Log) -> Option<Message> {
     if log.address != L2_OUTBOX || log.topics().first() != Some(&MessageSent::SIGNATURE_HASH) {
         return None;
@@ -110,5 +124,20 @@ mod tests {
         assert_eq!(messages[0].payload, Bytes::from_static(b"hi"));
         assert_eq!(messages[0].sender, Address::with_last_byte(1));
         assert_eq!(messages[0].recipient, Address::with_last_byte(2));
+    }
+
+    #[test]
+    fn counts_the_outbox_events_of_successful_receipts() {
+        let two = receipt(
+            true,
+            vec![
+                sent(L2_OUTBOX, 0),
+                sent(Address::with_last_byte(9), 1),
+                sent(L2_OUTBOX, 1),
+            ],
+        );
+        assert_eq!(sent_by(&two), 2);
+        assert_eq!(sent_by(&receipt(false, vec![sent(L2_OUTBOX, 0)])), 0);
+        assert_eq!(sent_by(&receipt(true, vec![])), 0);
     }
 }

@@ -8,6 +8,9 @@ pub const L2_INBOX: Address = address!("0x00000000000000000000000000000000000100
 pub const L2_BRIDGE: Address = address!("0x0000000000000000000000000000000000010003");
 /// Offset added to a contract sender's address when its priority operation runs on the child chain.
 pub const ALIAS_OFFSET: Address = address!("0x1111000000000000000000000000000000001111");
+/// Most messages one block may send: the outbox reverts the next (`L2Outbox.MAX_MESSAGES_PER_BLOCK`,
+/// the batch circuit's message capacity).
+pub const MAX_MESSAGES_PER_BLOCK: usize = 16;
 /// Depth of the per-batch message tree.
 pub const MESSAGE_TREE_DEPTH: usize = 10;
 /// Storage slot of the bridge system contract's bridged-token balance mapping.
