@@ -37,17 +37,16 @@ pub fn sent_by(receipt: &Receipt) -> usize {
     if !receipt.success {
         return 0;
     }
-    receipt
-        .logs
-        .iter()
-        .filter(|log| {
-            log.address == L2_OUTBOX && log.topics().first() == Some(&MessageSent::SIGNATURE_HASH)
-        })
-        .count()
+    receipt.logs.iter().filter(|log| is_sent(log)).count()
+}
+
+/// Whether `log` is the outbox's `MessageSent`.
+fn is_sent(log: &Log) -> bool {
+    log.address == L2_OUTBOX && log.topics().first() == Some(&MessageSent::SIGNATURE_HASH)
 }
 
 fn message_of(chain_id: u64, log: &Log) -> Option<Message> {
-    if log.address != L2_OUTBOX || log.topics().first() != Some(&MessageSent::SIGNATURE_HASH) {
+    if !is_sent(log) {
         return None;
     }
     let event = MessageSent::decode_raw_log(log.topics(), &log.data.data).ok()?;
