@@ -4,8 +4,8 @@
 //!
 //! - **arkworks against snarkjs** on the same key and the same witness: an INSECURE key made for
 //!   snarkjs's QAP reduction (cached under `circuits/build/keys/<circuit>/snarkjs-bench/`, with its
-//!   `.zkey`), the witness computed once by arkworks (the circuit's WebAssembly calculator) and written
-//!   as a `.wtns`; then arkworks proves it in process (`CircomReduction`, the key in memory), blinded
+//!   `.zkey`), the witness computed once by the prover (circom's native witness generator; its
+//!   WebAssembly calculator is timed too, and must give the same witness) and written as a `.wtns`; then arkworks proves it in process (`CircomReduction`, the key in memory), blinded
 //!   (zero-knowledge, as snarkjs proves) and unblinded (as the publisher proves, `Blinding::None`), and
 //!   snarkjs in a `node` process (`snarkjs groth16 prove`: start, read the key and the witness, prove,
 //!   write), each `--repeats` times; every proof is checked against the key.
@@ -236,6 +236,7 @@ fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
     let files = CircuitFiles {
         wasm: dir.join("main_js/main.wasm"),
         r1cs: dir.join("main.r1cs"),
+        native: dir.join("main_cpp/main"),
     };
     let stamp_path = dir.join(".sources-keccak256");
     if std::fs::read_to_string(&stamp_path).ok().as_deref() != Some(stamp.as_str())
@@ -519,6 +520,7 @@ struct Report {
     constraints_one_write: usize,
     key_setup: Option<f64>,
     witness: Runs,
+    witness_wasm: Runs,
     key_load: Runs,
     arkworks: Runs,
     arkworks_unblinded: Runs,
@@ -618,8 +620,9 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
         md,
         "The key: a circuit-specific setup for snarkjs's QAP reduction from a public seed (INSECURE, \
          benchmark only), written as a `.zkey` by `fractal_prover::write_zkey`{}. The witness: computed \
-         once by arkworks and written as a `.wtns` (`write_wtns`); both provers prove exactly it, and \
-         both proofs verify under the key.\n",
+         once by the prover (circom's C++ witness generator, as the publisher computes it; the circuit's \
+         WebAssembly calculator gives the same witness) and written as a `.wtns` (`write_wtns`); both \
+         provers prove exactly it, and both proofs verify under the key.\n",
         match r.key_setup {
             Some(secs) => format!(" (the setup took {secs:.0} s this run)"),
             None => " (cached from an earlier run)".into(),
@@ -629,8 +632,13 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     writeln!(md, "|---|---|")?;
     writeln!(
         md,
-        "| witness, arkworks (the circuit's WebAssembly calculator under wasmer) | {} |",
+        "| witness, native (circom's C++ witness generator built by `make circuits`, a child process: write the inputs, compute, read the `.wtns`) | {} |",
         r.witness.cell()
+    )?;
+    writeln!(
+        md,
+        "| witness, WebAssembly (the circuit's calculator under wasmer, in process) | {} |",
+        r.witness_wasm.cell()
     )?;
     writeln!(
         md,
@@ -833,7 +841,8 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
         },
         "sample": { "existingEntries": existing, "writes": writes, "messages": messages },
         "timings": {
-            "witnessArkworks": r.witness.json(),
+            "witnessNative": r.witness.json(),
+            "witnessWasm": r.witness_wasm.json(),
             "keyLoadArkworks": r.key_load.json(),
             "proveArkworksCircomReductionBlinded": r.arkworks.json(),
             "proveArkworksCircomReductionUnblinded": r.arkworks_unblinded.json(),
@@ -919,8 +928,22 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     })?;
     let matrices = fractal_prover::CircuitMatrices::new(&read_r1cs(&files)?);
 
-    let (witness, witness_runs) =
-        repeat(settings.repeats, "witness", || Ok(prover.witness(chunk)?))?;
+    ensure!(
+        prover.witness_generator().is_native(),
+        "the native witness generator was not built: run `make circuits`"
+    );
+    let (witness, witness_runs) = repeat(settings.repeats, "witness, native", || {
+        Ok(prover.witness(chunk)?)
+    })?;
+    let wasm = fractal_prover::WitnessGenerator::wasm(&files)?;
+    let (wasm_witness, witness_wasm) = repeat(settings.repeats, "witness, WebAssembly", || {
+        Ok(wasm.chunk(chunk)?)
+    })?;
+    ensure!(
+        wasm_witness == witness,
+        "the native and WebAssembly witness generators disagree"
+    );
+    drop(wasm);
     let wtns = scratch.join("chunk.wtns");
     write_wtns(&witness, &mut std::fs::File::create(&wtns)?)?;
 
@@ -1051,6 +1074,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         constraints_one_write,
         key_setup,
         witness: witness_runs,
+        witness_wasm,
         key_load,
         arkworks,
         arkworks_unblinded,

@@ -22,13 +22,17 @@ pub const CHUNK_PUBLIC_INPUTS: usize = 15;
 /// Most chunks one batch proof may have (the circuit bounds the count by 2^16).
 pub const MAX_CHUNKS: usize = 1 << 16;
 
-/// The compiled chunk circuit: the witness calculator (`.wasm`) and the constraint system (`.r1cs`).
+/// The compiled chunk circuit: the witness calculators (native and `.wasm`) and the constraint system
+/// (`.r1cs`).
 #[derive(Debug, Clone)]
 pub struct CircuitFiles {
     /// `main_js/main.wasm`.
     pub wasm: PathBuf,
     /// `main.r1cs`.
     pub r1cs: PathBuf,
+    /// `main_c_cpp/main_c`: circom's C++ witness generator built with g++ (it reads `main_c.dat`
+    /// beside itself). Optional: without it the prover uses the `.wasm` calculator.
+    pub native: PathBuf,
 }
 
 impl CircuitFiles {
@@ -38,6 +42,7 @@ impl CircuitFiles {
         Self {
             wasm: dir.join("main_js").join("main.wasm"),
             r1cs: dir.join("main.r1cs"),
+            native: dir.join("main_c_cpp").join("main_c"),
         }
     }
 
@@ -51,7 +56,8 @@ impl CircuitFiles {
         Ok(keccak256(bytes))
     }
 
-    /// Fails with a clear error when either file is missing.
+    /// Fails with a clear error when the `.wasm` or the `.r1cs` is missing (the native generator is
+    /// optional).
     pub fn check(&self) -> Result<()> {
         for path in [&self.wasm, &self.r1cs] {
             std::fs::metadata(path).map_err(|e| Error::Circuit {

@@ -1,12 +1,10 @@
-//! Groth16 over BN254 with arkworks: the chunk circuit's witness by its own WebAssembly calculator
-//! (ark-circom, wasmer), proofs by ark-groth16, every proof checked against its verifying key before it
-//! leaves the prover.
-
-use std::sync::Mutex;
+//! Groth16 over BN254 with arkworks: the chunk circuit's witness by circom's native generator or its
+//! WebAssembly calculator (`crate::witness`), proofs by ark-groth16, every proof checked against its
+//! verifying key before it leaves the prover.
 
 use alloy_primitives::U256;
 use ark_bn254::{Bn254, Fr};
-use ark_circom::{CircomReduction, WitnessCalculator, circom::R1CS};
+use ark_circom::{CircomReduction, circom::R1CS};
 use ark_ff::{PrimeField, Zero};
 use ark_groth16::{
     Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, r1cs_to_qap::R1CSToQAP,
@@ -16,11 +14,10 @@ use ark_snark::SNARK;
 use ark_std::UniformRand;
 use fractal_primitives::{BatchHeader, WriteWitness};
 use tracing::{debug, info};
-use wasmer::Store;
 
 use crate::{
     BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
-    chunk_public_inputs, keys::read_r1cs, proof,
+    chunk_public_inputs, keys::read_r1cs, proof, witness::WitnessGenerator,
 };
 
 /// Whether a proof hides its witness.
@@ -123,7 +120,7 @@ pub struct Groth16Prover {
     matrices: CircuitMatrices,
     keys: Keys,
     prepared: PreparedVerifyingKey<Bn254>,
-    calculator: Mutex<(Store, WitnessCalculator)>,
+    witness: WitnessGenerator,
     blinding: Blinding,
 }
 
@@ -147,19 +144,14 @@ impl Groth16Prover {
             )));
         }
         let r1cs = read_r1cs(files)?;
-        let mut store = Store::default();
-        let calculator =
-            WitnessCalculator::new(&mut store, &files.wasm).map_err(|e| Error::Circuit {
-                path: files.wasm.display().to_string(),
-                reason: e.to_string(),
-            })?;
+        let witness = WitnessGenerator::new(files)?;
         let prepared = Groth16::<Bn254>::process_vk(&keys.proving.vk)
             .map_err(|e| Error::Groth16(e.to_string()))?;
         Ok(Self {
             matrices: CircuitMatrices::new(&r1cs),
             keys,
             prepared,
-            calculator: Mutex::new((store, calculator)),
+            witness,
             blinding: Blinding::default(),
         })
     }
@@ -175,20 +167,21 @@ impl Groth16Prover {
         &self.keys
     }
 
+    /// The same prover computing witnesses with `generator` (say, the circuit's WebAssembly calculator
+    /// even when the native generator was built).
+    pub fn with_witness_generator(mut self, generator: WitnessGenerator) -> Self {
+        self.witness = generator;
+        self
+    }
+
+    /// How this prover computes witnesses.
+    pub fn witness_generator(&self) -> &WitnessGenerator {
+        &self.witness
+    }
+
     /// The full witness of one chunk; fails when a constraint of the circuit does not hold.
     pub fn witness(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
-        let mut guard = self
-            .calculator
-            .lock()
-            .map_err(|_| Error::Groth16("the witness calculator is poisoned".into()))?;
-        let (store, calculator) = &mut *guard;
-        calculator
-            .calculate_witness_element::<Fr, _>(store, chunk.signals(), true)
-            .map_err(|e| Error::Unsatisfied {
-                batch: chunk.batch,
-                chunk: chunk.index,
-                reason: e.to_string(),
-            })
+        self.witness.chunk(chunk)
     }
 
     /// The proof of one chunk, checked against the verifying key.

@@ -10,7 +10,8 @@
 //!
 //! - [`batch_chunks`] builds the chunk inputs from a header, write witnesses and message leaves, and
 //!   refuses a batch whose writes do not lead to its new root;
-//! - [`Groth16Prover`] computes witnesses (the circuit's own WebAssembly calculator) and proofs;
+//! - [`Groth16Prover`] computes witnesses (circom's C++ witness generator built by `make circuits`, or
+//!   the circuit's WebAssembly calculator when that was not built) and proofs;
 //! - [`KeyStore`] caches keys by circuit hash: [`development_setup`] (INSECURE, deterministic) or a
 //!   ceremony's `.zkey` ([`import_zkey`], [`snarkjs_setup`]);
 //! - [`render_verifier`] writes `Groth16Verifier.sol` from a verifying key;
@@ -26,6 +27,7 @@ mod keys;
 mod proof;
 mod sample;
 mod solidity;
+mod witness;
 mod zkey;
 
 pub use circuit::{
@@ -41,6 +43,7 @@ pub use keys::{
 pub use proof::{BatchProof, EvmProof, from_evm, to_evm};
 pub use sample::{SAMPLE_PUBDATA, SampleBatch, sample_batch};
 pub use solidity::render_verifier;
+pub use witness::WitnessGenerator;
 pub use zkey::{
     cached_snarkjs_compatible_key, prove_with_snarkjs_reduction, read_proving_key,
     snarkjs_compatible_setup, write_wtns, write_zkey,

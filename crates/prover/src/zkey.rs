@@ -407,6 +407,7 @@ mod tests {
                 files: CircuitFiles {
                     wasm: abs.join("tiny_js/tiny.wasm"),
                     r1cs: abs.join("tiny.r1cs"),
+                    native: abs.join("tiny_cpp/tiny"),
                 },
                 dir,
             };

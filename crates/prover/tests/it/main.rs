@@ -7,8 +7,8 @@ use std::{path::PathBuf, sync::OnceLock};
 use alloy_primitives::{B256, U256};
 use fractal_primitives::{BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateTree};
 use fractal_prover::{
-    BatchProof, CHUNK_WRITES, CircuitFiles, Error, Groth16Prover, KeyKind, KeyStore, sample_batch,
-    verify_batch,
+    BatchProof, CHUNK_WRITES, CircuitFiles, Error, Groth16Prover, KeyKind, KeyStore,
+    WitnessGenerator, batch_chunks, sample_batch, verify_batch,
 };
 
 fn circuit_dir() -> PathBuf {
@@ -91,6 +91,80 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
         .prove_batch(&sample.header, sample.chain_id, &writes, &[], |_, _| {})
         .unwrap_err();
     assert!(matches!(err, Error::Unsatisfied { .. }), "{err}");
+}
+
+#[test]
+fn the_native_and_webassembly_witness_generators_agree() {
+    let files = CircuitFiles::in_dir(circuit_dir());
+    let native = WitnessGenerator::new(&files).unwrap();
+    assert!(
+        native.is_native(),
+        "make circuits builds the native witness generator ({})",
+        files.native.display()
+    );
+    assert!(prover().witness_generator().is_native());
+    let wasm = WitnessGenerator::wasm(&files).unwrap();
+    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
+    let chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.writes,
+        &sample.message_leaves,
+    )
+    .unwrap();
+    let witness = native.chunk(&chunks[0]).unwrap();
+    assert_eq!(witness, wasm.chunk(&chunks[0]).unwrap());
+    assert_eq!(witness, prover().witness(&chunks[0]).unwrap());
+
+    // A lying write witness (a sibling changed): the native generator checks the circuit's equality
+    // constraints as it goes and names the row; the WebAssembly calculator computes a witness, which the
+    // prover's satisfaction check then refuses (the test above).
+    let mut lying = chunks[0].clone();
+    lying.rows[2].siblings[5][0] ^= U256::from(1);
+    let err = native.chunk(&lying).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("main.write[2]")),
+        "{err}"
+    );
+    assert!(wasm.chunk(&lying).is_ok());
+
+    // Inputs of the wrong shape (a row short, a message leaf too many): refused before either runs.
+    let mut short = chunks[0].clone();
+    short.rows.pop();
+    let mut long = chunks[0].clone();
+    long.messages.push(U256::ZERO);
+    for (generator, chunk) in [(&native, &short), (&wasm, &short), (&native, &long)] {
+        match generator.chunk(chunk) {
+            Err(err) => assert!(
+                matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("the circuit takes")),
+                "{err}"
+            ),
+            Ok(_) => panic!("{generator:?} took a chunk of the wrong shape"),
+        }
+    }
+
+    // Without the native binary the prover falls back to the WebAssembly calculator; a binary that
+    // cannot run is a clear error, not a wrong witness.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = CircuitFiles {
+        native: dir.path().join("main_c"),
+        ..files.clone()
+    };
+    assert!(!WitnessGenerator::new(&missing).unwrap().is_native());
+    let broken = dir.path().join("main_c");
+    std::fs::write(
+        &broken,
+        "#!/bin/sh\necho 'cannot open main_c.dat' >&2\nexit 3\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&broken, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let broken = WitnessGenerator::new(&CircuitFiles {
+        native: broken,
+        ..files
+    })
+    .unwrap();
+    let err = broken.chunk(&chunks[0]).unwrap_err();
+    assert!(err.to_string().contains("main_c.dat"), "{err}");
 }
 
 #[test]
