@@ -1,7 +1,9 @@
 //! Where a chunk proof's time goes: proves the benchmark's chunk (`sample_batch(64, 25, 3)`) with the
-//! development key three times, timing the witness and the whole `prove_chunk`; built with ark-std's
-//! `print-trace` feature, arkworks prints its own timers for each step of the proof (the QAP witness
-//! map and each multi-scalar multiplication). Run from the repository root after `make setup`:
+//! development key three times, timing the witness, the publisher's `prove_chunk` (witness, checks,
+//! proof) and the bare proof by both engines (this crate's batched-affine MSMs and ark-groth16's own).
+//! Built with ark-std's `print-trace` feature, ark-groth16 prints its timers for each step of its proof
+//! (the QAP witness map and each multi-scalar multiplication). Run from the repository root after
+//! `make setup`:
 //!
 //! ```sh
 //! cargo run -p fractal-prover --example prove_trace --features ark-std/print-trace
@@ -11,12 +13,18 @@
 
 use std::time::Instant;
 
-use fractal_prover::{CircuitFiles, Groth16Prover, KeyStore, batch_chunks, sample_batch};
+use ark_groth16::r1cs_to_qap::LibsnarkReduction;
+use fractal_prover::{
+    Blinding, CircuitFiles, CircuitMatrices, Groth16Prover, KeyStore, batch_chunks, read_r1cs,
+    sample_batch,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = CircuitFiles::in_dir("circuits/build");
     let keys = KeyStore::new("circuits/build/keys").development(&files)?;
     let prover = Groth16Prover::new(&files, keys)?;
+    let matrices = CircuitMatrices::new(&read_r1cs(&files)?);
+    let pk = &prover.keys().proving;
     let sample = sample_batch(64, 25, 3)?;
     let chunks = batch_chunks(
         &sample.header,
@@ -27,13 +35,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let native = prover.witness_generator().is_native();
     for run in 1..=3 {
         let started = Instant::now();
-        prover.witness(&chunks[0])?;
-        let witness = started.elapsed();
+        let witness = prover.witness(&chunks[0])?;
+        let witness_time = started.elapsed();
         let started = Instant::now();
         prover.prove_chunk(&chunks[0])?;
+        let chunk_time = started.elapsed();
+        let started = Instant::now();
+        let ours = matrices.prove::<LibsnarkReduction>(pk, &witness, Blinding::None)?;
+        let ours_time = started.elapsed();
+        let started = Instant::now();
+        let theirs = matrices.prove_arkworks::<LibsnarkReduction>(pk, &witness, Blinding::None)?;
+        let theirs_time = started.elapsed();
+        assert_eq!(
+            ours, theirs,
+            "the two engines make the same unblinded proof"
+        );
         eprintln!(
-            "run {run}: witness {witness:.2?} (native: {native}); prove_chunk {:.2?}",
-            started.elapsed()
+            "run {run}: witness {witness_time:.2?} (native: {native}); prove_chunk {chunk_time:.2?}; \
+             proof: batched-affine {ours_time:.2?}, ark-groth16 {theirs_time:.2?}"
         );
     }
     Ok(())

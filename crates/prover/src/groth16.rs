@@ -5,27 +5,43 @@
 use alloy_primitives::U256;
 use ark_bn254::{Bn254, Fr};
 use ark_circom::{CircomReduction, circom::R1CS};
+use ark_ec::CurveGroup;
 use ark_ff::{PrimeField, Zero};
 use ark_groth16::{
     Groth16, PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, r1cs_to_qap::R1CSToQAP,
 };
+use ark_poly::GeneralEvaluationDomain;
 use ark_relations::utils::matrix::Matrix;
 use ark_snark::SNARK;
 use ark_std::UniformRand;
 use fractal_primitives::{BatchHeader, WriteWitness};
+use rayon::prelude::*;
 use tracing::{debug, info};
 
 use crate::{
     BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
-    chunk_public_inputs, keys::read_r1cs, proof, witness::WitnessGenerator,
+    chunk_public_inputs, keys::read_r1cs, msm, proof, witness::WitnessGenerator,
 };
+
+/// Which code computes a proof: this crate's prover (the publisher's) or ark-groth16's. Both make the
+/// same proof from the same witness and blinding scalars; they differ in the multi-scalar
+/// multiplication, batched-affine here (`crate::msm`, ≈ 1.3× faster on the chunk circuit) and arkworks'
+/// extended-Jacobian one there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProverEngine {
+    /// [`CircuitMatrices::prove`]: arkworks' QAP reduction and curve arithmetic, batched-affine MSM.
+    #[default]
+    BatchedAffine,
+    /// [`CircuitMatrices::prove_arkworks`]: ark-groth16's prover as it is.
+    Arkworks,
+}
 
 /// Whether a proof hides its witness.
 ///
 /// Groth16's zero knowledge comes from two random scalars `r` and `s` that blind the proof's points.
 /// A batch proof's witness is the chain's state-tree paths, values and messages: data anyone can rebuild
 /// from what the chain publishes, so there is nothing to hide, and proving without blinding skips one
-/// of the five multi-scalar multiplications (`B` in G1, ≈ 13% of a chunk's prove time). Soundness does not
+/// of the five multi-scalar multiplications (`B` in G1, ≈ 10% of a chunk's prove time). Soundness does not
 /// depend on the blinding: the verifier accepts the same proofs either way. A chain whose witness held
 /// secrets would prove with [`Blinding::ZeroKnowledge`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,6 +84,12 @@ impl CircuitMatrices {
         }
     }
 
+    /// The number of instance wires: the constant one and the public inputs (the witness's first
+    /// values).
+    pub fn num_inputs(&self) -> usize {
+        self.num_inputs
+    }
+
     /// The first constraint that `witness` does not satisfy, if any (≈ 0.1 s for the chunk circuit:
     /// cheaper than a proof that fails its own check).
     pub fn first_unsatisfied(&self, witness: &[Fr]) -> Option<usize> {
@@ -81,27 +103,30 @@ impl CircuitMatrices {
     }
 
     /// A Groth16 proof for the full assignment `witness` (circom's wire order) under `pk`, with the
-    /// QAP reduction `Q` the key was made for, blinded or not.
+    /// QAP reduction `Q` the key was made for, blinded or not. The multi-scalar multiplications are this
+    /// crate's batched-affine ones (`crate::msm`); the proof is the one ark-groth16 makes from the same
+    /// inputs and blinding scalars (a test holds them to it).
     pub fn prove<Q: R1CSToQAP>(
         &self,
         pk: &ProvingKey<Bn254>,
         witness: &[Fr],
         blinding: Blinding,
     ) -> Result<Proof<Bn254>> {
-        if witness.len() != self.num_variables {
-            return Err(Error::Groth16(format!(
-                "a witness of {} values for a circuit of {} variables",
-                witness.len(),
-                self.num_variables
-            )));
-        }
-        let (r, s) = match blinding {
-            Blinding::None => (Fr::zero(), Fr::zero()),
-            Blinding::ZeroKnowledge => {
-                let mut rng = rand_core::OsRng;
-                (Fr::rand(&mut rng), Fr::rand(&mut rng))
-            }
-        };
+        self.check_length(witness)?;
+        let (r, s) = blinding.scalars();
+        self.prove_with::<Q>(pk, witness, r, s)
+    }
+
+    /// The same proof made by ark-groth16's own prover (arkworks' multi-scalar multiplication): what
+    /// `fractal bench proofs` compares with snarkjs and with [`Self::prove`].
+    pub fn prove_arkworks<Q: R1CSToQAP>(
+        &self,
+        pk: &ProvingKey<Bn254>,
+        witness: &[Fr],
+        blinding: Blinding,
+    ) -> Result<Proof<Bn254>> {
+        self.check_length(witness)?;
+        let (r, s) = blinding.scalars();
         Groth16::<Bn254, Q>::create_proof_with_reduction_and_matrices(
             pk,
             r,
@@ -112,6 +137,96 @@ impl CircuitMatrices {
             witness,
         )
         .map_err(|e| Error::Groth16(e.to_string()))
+    }
+
+    fn check_length(&self, witness: &[Fr]) -> Result<()> {
+        if witness.len() != self.num_variables {
+            return Err(Error::Groth16(format!(
+                "a witness of {} values for a circuit of {} variables",
+                witness.len(),
+                self.num_variables
+            )));
+        }
+        Ok(())
+    }
+
+    /// Groth16's prover with blinding scalars `r` and `s` (both zero: unblinded):
+    /// `A = α + Σ wᵢ·Aᵢ + r·δ`, `B = β + Σ wᵢ·Bᵢ + s·δ` (in G2, and in G1 when `r ≠ 0`),
+    /// `C = Σ_aux wᵢ·Lᵢ + Σ hⱼ·Hⱼ + s·A + r·B₁ − r·s·δ`.
+    fn prove_with<Q: R1CSToQAP>(
+        &self,
+        pk: &ProvingKey<Bn254>,
+        witness: &[Fr],
+        r: Fr,
+        s: Fr,
+    ) -> Result<Proof<Bn254>> {
+        let h = Q::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
+            &self.matrices,
+            self.num_inputs,
+            self.matrices[0].len(),
+            witness,
+        )
+        .map_err(|e| Error::Groth16(e.to_string()))?;
+        let h: Vec<_> = h.par_iter().map(|x| x.into_bigint()).collect();
+        let assignment: Vec<_> = witness[1..].par_iter().map(|x| x.into_bigint()).collect();
+        let aux = &assignment[self.num_inputs - 1..];
+        let queries_of = |what: &str, len: usize, want: usize| {
+            if len == want {
+                Ok(())
+            } else {
+                Err(Error::Key(format!(
+                    "the {what} query has {len} points, the circuit needs {want}"
+                )))
+            }
+        };
+        queries_of("A", pk.a_query.len(), self.num_variables)?;
+        queries_of("B", pk.b_g2_query.len(), self.num_variables)?;
+        queries_of("L", pk.l_query.len(), aux.len())?;
+        if pk.h_query.len() < h.len() - 1 {
+            return Err(Error::Key(format!(
+                "the H query has {} points, the circuit needs {}",
+                pk.h_query.len(),
+                h.len() - 1
+            )));
+        }
+
+        let h_acc = msm::msm(&pk.h_query, &h);
+        let l_acc = msm::msm(&pk.l_query, aux);
+        let a = pk.delta_g1 * r
+            + pk.a_query[0]
+            + msm::msm(&pk.a_query[1..], &assignment)
+            + pk.vk.alpha_g1;
+        let b_g2 = pk.vk.delta_g2 * s
+            + pk.b_g2_query[0]
+            + msm::msm(&pk.b_g2_query[1..], &assignment)
+            + pk.vk.beta_g2;
+        let mut c = l_acc + h_acc;
+        if !r.is_zero() || !s.is_zero() {
+            queries_of("B (G1)", pk.b_g1_query.len(), self.num_variables)?;
+            let b_g1 = pk.delta_g1 * s
+                + pk.b_g1_query[0]
+                + msm::msm(&pk.b_g1_query[1..], &assignment)
+                + pk.beta_g1;
+            c += a * s + b_g1 * r - pk.delta_g1 * (r * s);
+        }
+        Ok(Proof {
+            a: a.into_affine(),
+            b: b_g2.into_affine(),
+            c: c.into_affine(),
+        })
+    }
+}
+
+impl Blinding {
+    /// The blinding scalars `r` and `s`: zero, or fresh random ones.
+    fn scalars(self) -> (Fr, Fr) {
+        match self {
+            Blinding::None => (Fr::zero(), Fr::zero()),
+            Blinding::ZeroKnowledge => {
+                let mut rng = rand_core::OsRng;
+                (Fr::rand(&mut rng), Fr::rand(&mut rng))
+            }
+        }
     }
 }
 

@@ -11,7 +11,9 @@
 //! - [`batch_chunks`] builds the chunk inputs from a header, write witnesses and message leaves, and
 //!   refuses a batch whose writes do not lead to its new root;
 //! - [`Groth16Prover`] computes witnesses (circom's C++ witness generator built by `make circuits`, or
-//!   the circuit's WebAssembly calculator when that was not built) and proofs;
+//!   the circuit's WebAssembly calculator when that was not built) and proofs ([`CircuitMatrices::prove`]:
+//!   ark-groth16's prover with this crate's batched-affine multi-scalar multiplication, the same proofs
+//!   ≈ 1.3× faster; [`ProverEngine`]);
 //! - [`KeyStore`] caches keys by circuit hash: [`development_setup`] (INSECURE, deterministic) or a
 //!   ceremony's `.zkey` ([`import_zkey`], [`snarkjs_setup`]);
 //! - [`render_verifier`] writes `Groth16Verifier.sol` from a verifying key;
@@ -24,6 +26,7 @@ mod circuit;
 mod error;
 mod groth16;
 mod keys;
+mod msm;
 mod proof;
 mod sample;
 mod solidity;
@@ -35,7 +38,7 @@ pub use circuit::{
     WriteRow, batch_chunks, chunk_public_inputs,
 };
 pub use error::{Error, Result};
-pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, verify_batch};
+pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, ProverEngine, verify_batch};
 pub use keys::{
     DEVELOPMENT_SEED, KeyInfo, KeyKind, KeyStore, Keys, development_setup, import_zkey, read_r1cs,
     snarkjs_setup,

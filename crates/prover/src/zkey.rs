@@ -276,15 +276,25 @@ pub fn snarkjs_compatible_setup(files: &CircuitFiles, seed: &[u8]) -> Result<Pro
 
 /// A Groth16 proof of `witness` (the full witness of the circuit of `matrices`) with `pk`, a key made for snarkjs's
 /// QAP reduction ([`snarkjs_compatible_setup`] or a ceremony's `.zkey`): what
-/// [`Groth16Prover`](crate::Groth16Prover) does with such a key, the witness given. Not checked
-/// against the verifying key.
+/// [`Groth16Prover`](crate::Groth16Prover) does with such a key, the witness given, with this crate's
+/// multi-scalar multiplication or arkworks' own prover (the same proof when unblinded). Not checked
+/// against the verifying key. Not generic, so that the proving code is compiled (and optimized) with
+/// this crate whatever the caller's profile.
 pub fn prove_with_snarkjs_reduction(
     pk: &ProvingKey<Bn254>,
     matrices: &crate::CircuitMatrices,
     witness: &[Fr],
     blinding: crate::Blinding,
+    engine: crate::ProverEngine,
 ) -> Result<Proof<Bn254>> {
-    matrices.prove::<CircomReduction>(pk, witness, blinding)
+    match engine {
+        crate::ProverEngine::BatchedAffine => {
+            matrices.prove::<CircomReduction>(pk, witness, blinding)
+        }
+        crate::ProverEngine::Arkworks => {
+            matrices.prove_arkworks::<CircomReduction>(pk, witness, blinding)
+        }
+    }
 }
 
 /// A proving key this crate wrote (arkworks' serialization, uncompressed), read without checking
@@ -587,10 +597,27 @@ mod tests {
         let wrong = [public[0], public[1] + Fr::ONE];
         assert!(!Groth16::<Bn254>::verify_proof(&pvk, &proof, &wrong).unwrap());
 
-        // And arkworks' proofs with the same key and reduction verify too, blinded or not. Unblinded
-        // proofs are deterministic; blinded ones are not.
+        // And the Rust provers' proofs with the same key and reduction verify too, blinded or not.
+        // Unblinded proofs are deterministic (and the same from both engines); blinded ones are not.
         let matrices = crate::CircuitMatrices::new(&r1cs);
-        let prove = |blinding| prove_with_snarkjs_reduction(&pk, &matrices, &witness, blinding);
+        let prove = |blinding| {
+            prove_with_snarkjs_reduction(
+                &pk,
+                &matrices,
+                &witness,
+                blinding,
+                crate::ProverEngine::BatchedAffine,
+            )
+        };
+        let arkworks = |blinding| {
+            prove_with_snarkjs_reduction(
+                &pk,
+                &matrices,
+                &witness,
+                blinding,
+                crate::ProverEngine::Arkworks,
+            )
+        };
         let (plain, blinded) = (
             prove(crate::Blinding::None).unwrap(),
             prove(crate::Blinding::ZeroKnowledge).unwrap(),
@@ -600,6 +627,9 @@ mod tests {
             assert!(!Groth16::<Bn254>::verify_proof(&pvk, ours, &wrong).unwrap());
         }
         assert_eq!(prove(crate::Blinding::None).unwrap(), plain);
+        assert_eq!(arkworks(crate::Blinding::None).unwrap(), plain);
+        let theirs = arkworks(crate::Blinding::ZeroKnowledge).unwrap();
+        assert!(Groth16::<Bn254>::verify_proof(&pvk, &theirs, &public).unwrap());
         assert_ne!(prove(crate::Blinding::ZeroKnowledge).unwrap(), blinded);
         assert_ne!(plain, blinded);
         // A proof with arkworks' default reduction and this key does not: the H points differ.

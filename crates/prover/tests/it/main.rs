@@ -7,8 +7,8 @@ use std::{path::PathBuf, sync::OnceLock};
 use alloy_primitives::{B256, U256};
 use fractal_primitives::{BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateTree};
 use fractal_prover::{
-    BatchProof, CHUNK_WRITES, CircuitFiles, Error, Groth16Prover, KeyKind, KeyStore,
-    WitnessGenerator, batch_chunks, sample_batch, verify_batch,
+    BatchProof, Blinding, CHUNK_WRITES, CircuitFiles, CircuitMatrices, Error, Groth16Prover,
+    KeyKind, KeyStore, WitnessGenerator, batch_chunks, read_r1cs, sample_batch, verify_batch,
 };
 
 fn circuit_dir() -> PathBuf {
@@ -165,6 +165,51 @@ fn the_native_and_webassembly_witness_generators_agree() {
     .unwrap();
     let err = broken.chunk(&chunks[0]).unwrap_err();
     assert!(err.to_string().contains("main_c.dat"), "{err}");
+}
+
+#[test]
+fn the_batched_affine_prover_makes_the_proofs_arkworks_makes() {
+    // Unblinded proofs are deterministic: this crate's prover (its own multi-scalar multiplication)
+    // must make exactly ark-groth16's proof; blinded ones must verify.
+    let files = CircuitFiles::in_dir(circuit_dir());
+    let matrices = CircuitMatrices::new(&read_r1cs(&files).unwrap());
+    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
+    let chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.writes,
+        &sample.message_leaves,
+    )
+    .unwrap();
+    let witness = prover().witness(&chunks[0]).unwrap();
+    let pk = &prover().keys().proving;
+    type Q = ark_groth16::r1cs_to_qap::LibsnarkReduction;
+    let ours = matrices.prove::<Q>(pk, &witness, Blinding::None).unwrap();
+    let theirs = matrices
+        .prove_arkworks::<Q>(pk, &witness, Blinding::None)
+        .unwrap();
+    assert_eq!(ours, theirs);
+    let public: Vec<_> = witness[1..matrices.num_inputs()].to_vec();
+    let vk = ark_groth16::prepare_verifying_key(&pk.vk);
+    let blinded = matrices
+        .prove::<Q>(pk, &witness, Blinding::ZeroKnowledge)
+        .unwrap();
+    assert_ne!(blinded, ours);
+    assert!(
+        ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(&vk, &blinded, &public).unwrap()
+    );
+
+    // A witness of the wrong length, and a key for fewer variables, are refused.
+    let err = matrices
+        .prove::<Q>(pk, &witness[1..], Blinding::None)
+        .unwrap_err();
+    assert!(err.to_string().contains("variables"), "{err}");
+    let mut small = pk.clone();
+    small.a_query.truncate(100);
+    let err = matrices
+        .prove::<Q>(&small, &witness, Blinding::None)
+        .unwrap_err();
+    assert!(err.to_string().contains("A query"), "{err}");
 }
 
 #[test]
