@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use ark_groth16::r1cs_to_qap::LibsnarkReduction;
 use fractal_prover::{
-    Blinding, CircuitFiles, CircuitMatrices, Groth16Prover, KeyStore, batch_chunks, read_r1cs,
-    sample_batch,
+    Blinding, CircuitFiles, CircuitMatrices, Groth16Prover, KeyStore, ProverEngine, batch_chunks,
+    read_r1cs, sample_batch,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,7 +44,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ours = matrices.prove::<LibsnarkReduction>(pk, &witness, Blinding::None)?;
         let ours_time = started.elapsed();
         let started = Instant::now();
-        let theirs = matrices.prove_arkworks::<LibsnarkReduction>(pk, &witness, Blinding::None)?;
+        let theirs = matrices.prove_by::<LibsnarkReduction>(
+            pk,
+            &witness,
+            Blinding::None,
+            ProverEngine::Arkworks,
+        )?;
         let theirs_time = started.elapsed();
         assert_eq!(
             ours, theirs,

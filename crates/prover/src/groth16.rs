@@ -32,7 +32,7 @@ pub enum ProverEngine {
     /// [`CircuitMatrices::prove`]: arkworks' QAP reduction and curve arithmetic, batched-affine MSM.
     #[default]
     BatchedAffine,
-    /// [`CircuitMatrices::prove_arkworks`]: ark-groth16's prover as it is.
+    /// ark-groth16's prover as it is.
     Arkworks,
 }
 
@@ -103,40 +103,44 @@ impl CircuitMatrices {
     }
 
     /// A Groth16 proof for the full assignment `witness` (circom's wire order) under `pk`, with the
-    /// QAP reduction `Q` the key was made for, blinded or not. The multi-scalar multiplications are this
-    /// crate's batched-affine ones (`crate::msm`); the proof is the one ark-groth16 makes from the same
-    /// inputs and blinding scalars (a test holds them to it).
+    /// QAP reduction `Q` the key was made for, blinded or not, by this crate's prover (the publisher's:
+    /// [`ProverEngine::BatchedAffine`]).
     pub fn prove<Q: R1CSToQAP>(
         &self,
         pk: &ProvingKey<Bn254>,
         witness: &[Fr],
         blinding: Blinding,
     ) -> Result<Proof<Bn254>> {
-        self.check_length(witness)?;
-        let (r, s) = blinding.scalars();
-        self.prove_with::<Q>(pk, witness, r, s)
+        self.prove_by::<Q>(pk, witness, blinding, ProverEngine::default())
     }
 
-    /// The same proof made by ark-groth16's own prover (arkworks' multi-scalar multiplication): what
-    /// `fractal bench proofs` compares with snarkjs and with [`Self::prove`].
-    pub fn prove_arkworks<Q: R1CSToQAP>(
+    /// The same proof by `engine`: this crate's batched-affine multi-scalar multiplications
+    /// (`crate::msm`) or ark-groth16's own prover. Both make the same proof from the same inputs and
+    /// blinding scalars (a test holds them to it); `fractal bench proofs` times both.
+    pub fn prove_by<Q: R1CSToQAP>(
         &self,
         pk: &ProvingKey<Bn254>,
         witness: &[Fr],
         blinding: Blinding,
+        engine: ProverEngine,
     ) -> Result<Proof<Bn254>> {
         self.check_length(witness)?;
         let (r, s) = blinding.scalars();
-        Groth16::<Bn254, Q>::create_proof_with_reduction_and_matrices(
-            pk,
-            r,
-            s,
-            &self.matrices,
-            self.num_inputs,
-            self.matrices[0].len(),
-            witness,
-        )
-        .map_err(|e| Error::Groth16(e.to_string()))
+        match engine {
+            ProverEngine::BatchedAffine => self.prove_with::<Q>(pk, witness, r, s),
+            ProverEngine::Arkworks => {
+                Groth16::<Bn254, Q>::create_proof_with_reduction_and_matrices(
+                    pk,
+                    r,
+                    s,
+                    &self.matrices,
+                    self.num_inputs,
+                    self.matrices[0].len(),
+                    witness,
+                )
+                .map_err(|e| Error::Groth16(e.to_string()))
+            }
+        }
     }
 
     fn check_length(&self, witness: &[Fr]) -> Result<()> {

@@ -287,14 +287,7 @@ pub fn prove_with_snarkjs_reduction(
     blinding: crate::Blinding,
     engine: crate::ProverEngine,
 ) -> Result<Proof<Bn254>> {
-    match engine {
-        crate::ProverEngine::BatchedAffine => {
-            matrices.prove::<CircomReduction>(pk, witness, blinding)
-        }
-        crate::ProverEngine::Arkworks => {
-            matrices.prove_arkworks::<CircomReduction>(pk, witness, blinding)
-        }
-    }
+    matrices.prove_by::<CircomReduction>(pk, witness, blinding, engine)
 }
 
 /// A proving key this crate wrote (arkworks' serialization, uncompressed), read without checking

@@ -8,8 +8,23 @@ use alloy_primitives::{B256, U256};
 use fractal_primitives::{BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateTree};
 use fractal_prover::{
     BatchProof, Blinding, CHUNK_WRITES, CircuitFiles, CircuitMatrices, Error, Groth16Prover,
-    KeyKind, KeyStore, WitnessGenerator, batch_chunks, read_r1cs, sample_batch, verify_batch,
+    KeyKind, KeyStore, ProverEngine, WitnessGenerator, batch_chunks, read_r1cs, sample_batch,
+    verify_batch,
 };
+
+/// The benchmark's chunk: 25 writes over a tree of 64 entries and 3 messages (one chunk).
+fn sample_chunk() -> fractal_prover::ChunkInput {
+    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
+    let mut chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.writes,
+        &sample.message_leaves,
+    )
+    .unwrap();
+    assert_eq!(chunks.len(), 1);
+    chunks.remove(0)
+}
 
 fn circuit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../circuits/build")
@@ -104,14 +119,7 @@ fn the_native_and_webassembly_witness_generators_agree() {
     );
     assert!(prover().witness_generator().is_native());
     let wasm = WitnessGenerator::wasm(&files).unwrap();
-    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
-    let chunks = batch_chunks(
-        &sample.header,
-        sample.chain_id,
-        &sample.writes,
-        &sample.message_leaves,
-    )
-    .unwrap();
+    let chunks = [sample_chunk()];
     let witness = native.chunk(&chunks[0]).unwrap();
     assert_eq!(witness, wasm.chunk(&chunks[0]).unwrap());
     assert_eq!(witness, prover().witness(&chunks[0]).unwrap());
@@ -173,20 +181,12 @@ fn the_batched_affine_prover_makes_the_proofs_arkworks_makes() {
     // must make exactly ark-groth16's proof; blinded ones must verify.
     let files = CircuitFiles::in_dir(circuit_dir());
     let matrices = CircuitMatrices::new(&read_r1cs(&files).unwrap());
-    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
-    let chunks = batch_chunks(
-        &sample.header,
-        sample.chain_id,
-        &sample.writes,
-        &sample.message_leaves,
-    )
-    .unwrap();
-    let witness = prover().witness(&chunks[0]).unwrap();
+    let witness = prover().witness(&sample_chunk()).unwrap();
     let pk = &prover().keys().proving;
     type Q = ark_groth16::r1cs_to_qap::LibsnarkReduction;
     let ours = matrices.prove::<Q>(pk, &witness, Blinding::None).unwrap();
     let theirs = matrices
-        .prove_arkworks::<Q>(pk, &witness, Blinding::None)
+        .prove_by::<Q>(pk, &witness, Blinding::None, ProverEngine::Arkworks)
         .unwrap();
     assert_eq!(ours, theirs);
     let public: Vec<_> = witness[1..matrices.num_inputs()].to_vec();
