@@ -34,8 +34,8 @@ pub(crate) fn msm<P: SWCurveConfig>(
     let c = window_bits(n);
     let modulus = P::ScalarField::MODULUS;
     let bits = P::ScalarField::MODULUS_BIT_SIZE as usize;
-    // A scalar above r/2 is used as −(r − s) with the base negated: fewer non-zero digits for the many
-    // small negative values a witness holds (−1 and the like).
+    // A scalar whose negation r − s has fewer bits is used as −(r − s) with the base negated: fewer
+    // non-zero digits for the many small negative values a witness holds (−1 and the like).
     let windows = (bits + 1).div_ceil(c);
     let digits: Vec<i32> = scalars
         .par_iter()

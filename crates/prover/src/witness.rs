@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use ark_bn254::Fr;
 use ark_circom::WitnessCalculator;
@@ -48,8 +47,15 @@ impl std::fmt::Debug for WitnessGenerator {
 impl WitnessGenerator {
     /// The native generator of `files` when it was built, else the WebAssembly calculator.
     pub fn new(files: &CircuitFiles) -> Result<Self> {
-        if is_executable(&files.native) {
-            return Ok(Self::Native(files.native.clone()));
+        // The binary finds its constants in `<binary>.dat` through its own path: keep it absolute, since
+        // it runs in a scratch directory.
+        let dat = files.native.with_extension("dat");
+        if is_executable(&files.native) && dat.is_file() {
+            let binary = std::fs::canonicalize(&files.native).map_err(|e| Error::Circuit {
+                path: files.native.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            return Ok(Self::Native(binary));
         }
         tracing::warn!(
             missing = %files.native.display(),
@@ -128,28 +134,6 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// A scratch directory for one run of the native generator, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> std::io::Result<Self> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "fractal-witness-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn native(
     binary: &Path,
     inputs: &[(String, Vec<BigInt>)],
@@ -160,9 +144,14 @@ fn native(
             reason,
         })
     };
-    let scratch = Scratch::new().map_err(|e| generator(format!("a scratch directory: {e}")))?;
-    let input = scratch.0.join("input.json");
-    let output = scratch.0.join("witness.wtns");
+    // A fresh private directory per run (removed when dropped): the inputs, the output, and the working
+    // directory of the child (where a core dump of a failed assertion would land).
+    let scratch = tempfile::Builder::new()
+        .prefix("fractal-witness-")
+        .tempdir()
+        .map_err(|e| generator(format!("a scratch directory: {e}")))?;
+    let input = scratch.path().join("input.json");
+    let output = scratch.path().join("witness.wtns");
     let json: serde_json::Map<String, serde_json::Value> = inputs
         .iter()
         .map(|(name, values)| {
@@ -178,11 +167,13 @@ fn native(
     let run = Command::new(binary)
         .arg(&input)
         .arg(&output)
+        .current_dir(scratch.path())
         .output()
         .map_err(|e| generator(format!("running it: {e}")))?;
     if !run.status.success() {
-        // circom's generated code prints the failed assertion (template and line) on stdout, then
-        // aborts; a missing or extra input is reported on stderr.
+        // circom's generated code prints a failed assertion (template and line) on stdout, or a
+        // missing or malformed input on stderr, then aborts: the circuit refuses the inputs. Anything
+        // else (a missing library, the .dat, a kill) is the generator failing.
         let said = [run.stdout.as_slice(), run.stderr.as_slice()]
             .map(|bytes| String::from_utf8_lossy(bytes).trim().to_string())
             .into_iter()
@@ -190,11 +181,25 @@ fn native(
             .collect::<Vec<_>>()
             .join("; ");
         let said = said.lines().take(3).collect::<Vec<_>>().join(" ");
-        return Err(WitnessError::Rejected(format!(
+        let message = format!(
             "the native witness generator failed ({}): {}",
             run.status,
             if said.is_empty() { "no message" } else { &said }
-        )));
+        );
+        let refused = [
+            "Failed assert",
+            "Not all inputs",
+            "Error loading signal",
+            "Too many values",
+            "Not enough values",
+        ]
+        .iter()
+        .any(|mark| said.contains(mark));
+        return Err(if refused {
+            WitnessError::Rejected(message)
+        } else {
+            generator(message)
+        });
     }
     let bytes =
         std::fs::read(&output).map_err(|e| generator(format!("reading its output: {e}")))?;

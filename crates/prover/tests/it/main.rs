@@ -151,28 +151,38 @@ fn the_native_and_webassembly_witness_generators_agree() {
         }
     }
 
-    // Without the native binary the prover falls back to the WebAssembly calculator; a binary that
-    // cannot run is a clear error, not a wrong witness.
+    // Without the native binary (or its .dat) the prover falls back to the WebAssembly calculator; a
+    // binary that fails for its own reasons is a generator error, not the circuit refusing the inputs.
     let dir = tempfile::tempdir().unwrap();
-    let missing = CircuitFiles {
-        native: dir.path().join("main_c"),
+    let fake = dir.path().join("main_c");
+    let files_with = |native: &std::path::Path| CircuitFiles {
+        native: native.to_path_buf(),
         ..files.clone()
     };
-    assert!(!WitnessGenerator::new(&missing).unwrap().is_native());
-    let broken = dir.path().join("main_c");
+    assert!(
+        !WitnessGenerator::new(&files_with(&fake))
+            .unwrap()
+            .is_native()
+    );
     std::fs::write(
-        &broken,
-        "#!/bin/sh\necho 'cannot open main_c.dat' >&2\nexit 3\n",
+        &fake,
+        "#!/bin/sh\necho 'libgmp.so.10: cannot open shared object file' >&2\nexit 127\n",
     )
     .unwrap();
-    std::fs::set_permissions(&broken, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let broken = WitnessGenerator::new(&CircuitFiles {
-        native: broken,
-        ..files
-    })
-    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert!(
+        !WitnessGenerator::new(&files_with(&fake))
+            .unwrap()
+            .is_native()
+    );
+    std::fs::write(dir.path().join("main_c.dat"), b"").unwrap();
+    let broken = WitnessGenerator::new(&files_with(&fake)).unwrap();
+    assert!(broken.is_native());
     let err = broken.chunk(&chunks[0]).unwrap_err();
-    assert!(err.to_string().contains("main_c.dat"), "{err}");
+    assert!(
+        matches!(&err, Error::Circuit { reason, .. } if reason.contains("libgmp")),
+        "{err}"
+    );
 }
 
 #[test]
