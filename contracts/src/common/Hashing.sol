@@ -79,14 +79,21 @@ library Hashing {
         return node;
     }
 
-    /// @notice The state-tree key of an account field or storage slot: keccak256(kind ‖ address ‖ slot)
-    /// reduced modulo the field (docs/state.md).
+    /// @notice The state-tree key of an account field or storage slot:
+    /// Poseidon(kind, account, slot >> 128, slot mod 2^128) (docs/state.md).
     /// @param kind 0 storage slot, 1 nonce, 2 balance, 3 code hash (`FractalConstants.STATE_KIND_*`).
     /// @param account The account.
     /// @param slot The storage key for kind 0, zero otherwise.
     /// @return The key, a field element.
     function stateKey(uint8 kind, address account, bytes32 slot) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encodePacked(kind, account, slot))) % FractalConstants.FIELD_MODULUS;
+        return PoseidonT5.hash(
+            [
+                uint256(kind),
+                uint256(uint160(account)),
+                uint256(slot) >> 128,
+                uint256(slot) & type(uint128).max
+            ]
+        );
     }
 
     /// @notice The state tree's leaf of entry `key` holding the 256-bit `value`:

@@ -263,10 +263,38 @@ contract HashingTest is Test {
     uint256 internal constant KAT_ROOT_FOUR =
         0x0e63cd6112d74d67267092824c42ac1c7d00942150f07ee54d4b58d9955ee501;
 
-    function test_StateKey_IsKeccakReducedModuloField() public pure {
-        bytes32 slot = bytes32(uint256(3));
-        uint256 expected = uint256(keccak256(abi.encodePacked(uint8(0), address(0xAB), slot))) % P;
-        assertEq(Hashing.stateKey(0, address(0xAB), slot), expected);
+    /// @dev circomlibjs (hashing-kat.mjs): stateKey(0, 0xAB, 0x0102…20) and stateKey(2, 0xA11CE, 0).
+    uint256 internal constant KAT_STORAGE_KEY =
+        0x1c6d2f7d976c837cda74a222cb6c2e149cea8e1ec7800e9af842de3bf1dd1b95;
+    uint256 internal constant KAT_BALANCE_KEY =
+        0x0cc80d559dd249d3b6fb92c742d8cad93fa73348255839dc08b1b304ad28d3b4;
+
+    function test_StateKey_MatchesCircomlibjs() public pure {
+        bytes32 slot = 0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20;
+        assertEq(Hashing.stateKey(0, address(0xAB), slot), KAT_STORAGE_KEY, "storage slot");
+        assertEq(Hashing.stateKey(2, address(0xA11CE), bytes32(0)), KAT_BALANCE_KEY, "balance");
+    }
+
+    function testFuzz_StateKey_IsPoseidonOfKindAddressSlotHalves(uint8 kind, address account, bytes32 slot)
+        public
+        pure
+    {
+        uint256 s = uint256(slot);
+        assertEq(
+            Hashing.stateKey(kind, account, slot),
+            PoseidonT5.hash([uint256(kind), uint256(uint160(account)), s >> 128, s & type(uint128).max])
+        );
+        assertTrue(Hashing.stateKey(kind, account, slot) < P, "a field element");
+    }
+
+    function testFuzz_StateKey_SeparatesKindsAndSlotHalves(address account, uint128 x) public pure {
+        vm.assume(x != 0);
+        // The two halves of the slot are separate inputs: moving x from the low to the high half changes the key.
+        assertTrue(
+            Hashing.stateKey(0, account, bytes32(uint256(x)))
+                != Hashing.stateKey(0, account, bytes32(uint256(x) << 128))
+        );
+        assertTrue(Hashing.stateKey(1, account, bytes32(0)) != Hashing.stateKey(2, account, bytes32(0)));
     }
 
     function test_StateLeaf_IsPoseidonOfKeyHighLow() public pure {

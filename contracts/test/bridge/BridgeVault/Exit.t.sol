@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.28;
 
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {
     VaultAlreadyExited,
     VaultChainNotFrozen,
@@ -82,15 +83,20 @@ contract ExitTest is VaultBase {
     // ---------------------------------------------------------------- keys
 
     function test_BalanceKey_MatchesDocumentedLayout() public view {
-        assertEq(
-            vault.balanceKey(ALICE, ETH),
-            uint256(keccak256(abi.encodePacked(uint8(2), ALICE, bytes32(0)))) % FractalConstants.FIELD_MODULUS
-        );
-        bytes32 slot = keccak256(abi.encode(ALICE, keccak256(abi.encode(address(token), uint256(0)))));
+        // docs/state.md: stateKey = Poseidon(kind, address, slot >> 128, slot mod 2^128).
+        assertEq(vault.balanceKey(ALICE, ETH), PoseidonT5.hash([uint256(2), uint256(uint160(ALICE)), 0, 0]));
+        uint256 slot =
+            uint256(keccak256(abi.encode(ALICE, keccak256(abi.encode(address(token), uint256(0))))));
         assertEq(
             vault.balanceKey(ALICE, address(token)),
-            uint256(keccak256(abi.encodePacked(uint8(0), FractalConstants.L2_BRIDGE, slot)))
-                % FractalConstants.FIELD_MODULUS
+            PoseidonT5.hash(
+                [
+                    uint256(0),
+                    uint256(uint160(FractalConstants.L2_BRIDGE)),
+                    slot >> 128,
+                    slot & type(uint128).max
+                ]
+            )
         );
     }
 

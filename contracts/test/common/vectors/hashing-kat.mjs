@@ -53,3 +53,10 @@ for (let off = 0; off < payload.length; off += 31) {
     h = H([h, chunk]);
 }
 console.log("payloadHash(1..40) =", hex(h));
+
+// stateKey (docs/state.md): Poseidon(kind, address, slot >> 128, slot mod 2^128). Storage slot
+// 0x0102…20 of 0x00…AB, and the balance (kind 2, slot 0) of 0xA11CE.
+const slot = BigInt("0x" + Array.from({length: 32}, (_, i) => (i + 1).toString(16).padStart(2, "0")).join(""));
+const split = (x) => [x >> 128n, x & ((1n << 128n) - 1n)];
+console.log("stateKey(0, 0xAB, 0x0102…20) =", hex(H([0n, 0xABn, ...split(slot)])));
+console.log("stateKey(2, 0xA11CE, 0)      =", hex(H([2n, 0xA11CEn, 0n, 0n])));
