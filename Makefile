@@ -7,7 +7,7 @@ FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
 
 .DEFAULT_GOAL := help
-.PHONY: help devnet bootstrap circuits setup fixture setup-check build test test-rust test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup bench-proofs deploy-local pr clean
+.PHONY: help devnet bootstrap circuits setup fixture setup-check build test test-rust test-circuits test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup bench-proofs deploy-local pr clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -42,11 +42,14 @@ build: bootstrap ## Build contracts and the Rust workspace
 	$(ENV) forge build
 	cargo build --workspace
 
-test: bootstrap lint setup-check test-rust test-contracts test-e2e ## Everything CI runs: lint, the verifier drift check, Rust, contracts, end to end
+test: bootstrap lint setup-check test-rust test-circuits test-contracts test-e2e ## Everything CI runs: lint, the verifier drift check, Rust, circuit templates, contracts, end to end
 
 test-rust: circuits ## Rust unit and integration tests (the prover's use the compiled circuit), and the shared-vector drift check
 	cargo test --workspace
 	cargo run -q -p fractal-cli -- vectors --check
+
+test-circuits: bootstrap ## Circuit templates on their own, against references written in the tests (tests/circuits)
+	node tests/circuits/stream_append.mjs
 
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test

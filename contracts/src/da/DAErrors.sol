@@ -3,8 +3,9 @@ pragma solidity ^0.8.28;
 
 // Custom errors of the data-availability area (the IDAPolicy implementations and their input
 // decoding), sorted by name. Each is prefixed with its component: `Composite` (CompositeDA),
-// `DAInput` (the DAInput decoding library), `GuardianQuorum` (GuardianQuorumDA), `RollupBlob`
-// (RollupBlobDA) and `Validium` (ValidiumDA). RollupCalldataDA has no failure mode of its own.
+// `DAInput` (the DAInput decoding library), `GuardianQuorum` (GuardianQuorumDA), `PubdataEvaluation`
+// (the PubdataEvaluation library), `RollupBlob` (RollupBlobDA) and `Validium` (ValidiumDA).
+// RollupCalldataDA has no failure mode of its own.
 
 /// @dev ALL_OF: member `memberIndex` returned `actual` where member 0 returned `expected`.
 error CompositeCommitmentMismatch(uint256 memberIndex, bytes32 expected, bytes32 actual);
@@ -54,6 +55,10 @@ error GuardianQuorumThresholdOutOfRange(uint256 threshold, uint256 guardianCount
 error GuardianQuorumTooManyGuardians(uint256 count, uint256 max);
 /// @dev The zero address was passed where a guardian or an owner is required.
 error GuardianQuorumZeroAddress();
+
+/// @dev An evaluation point or a row commitment, `value`, is not a field element (it must be below the BN254
+/// scalar field modulus).
+error PubdataEvaluationNotInField(uint256 value);
 
 /// @dev `count` blob hashes were listed, outside [`min`, `max`].
 error RollupBlobCountOutOfRange(uint256 count, uint256 min, uint256 max);

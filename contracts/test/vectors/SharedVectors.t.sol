@@ -5,6 +5,7 @@ import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {Test} from "../utils/Test.sol";
+import {PubdataEvaluationHarness} from "../da/PubdataEvaluation/PubdataEvaluationHarness.sol";
 import {Hashing} from "../../src/common/Hashing.sol";
 import {BridgeVault} from "../../src/bridge/BridgeVault.sol";
 import {IChainRegistry} from "../../src/registry/IChainRegistry.sol";
@@ -51,6 +52,19 @@ contract SharedVectorsTest is Test {
         for (uint256 i = 0; i < 9; ++i) {
             bytes memory payload = vm.parseJsonBytes(json, _key(".payloadHashes", i, "payload"));
             assertEq(Hashing.payloadHash(payload), vm.parseJsonUint(json, _key(".payloadHashes", i, "hash")));
+        }
+    }
+
+    function test_PubdataEvaluationMatchesRust() public {
+        PubdataEvaluationHarness harness = new PubdataEvaluationHarness();
+        for (uint256 i = 0; i < 8; ++i) {
+            bytes memory data = vm.parseJsonBytes(json, _key(".pubdataEvaluations", i, "bytes"));
+            uint256 z = vm.parseJsonUint(json, _key(".pubdataEvaluations", i, "z"));
+            uint256 rows = vm.parseJsonUint(json, _key(".pubdataEvaluations", i, "rowCommitment"));
+            assertEq(harness.challenge(keccak256(data), rows), z, "challenge");
+            assertEq(
+                harness.evaluate(data, z), vm.parseJsonUint(json, _key(".pubdataEvaluations", i, "y")), "y"
+            );
         }
     }
 

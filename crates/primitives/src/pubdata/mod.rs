@@ -51,6 +51,7 @@
 mod blob;
 mod builder;
 mod codec;
+mod evaluation;
 #[cfg(test)]
 mod tests;
 
@@ -69,6 +70,7 @@ pub use blob::{
 };
 pub use builder::BatchBuilder;
 pub use codec::{decode, encode};
+pub use evaluation::{EVALUATION_CHUNK_BYTES, evaluate, evaluation_challenge};
 
 use crate::{Error, Result, StateDiff, StateKind, state_key};
 

@@ -1,0 +1,113 @@
+//! The polynomial evaluation that will bind a batch proof to its published writes (`docs/proofs.md`,
+//! "binding the writes to the pubdata"): the parent evaluates the bytes as a polynomial over BN254's
+//! scalar field whose coefficients are their 31-byte chunks, at a point derived from the bytes' hash
+//! and the prover's commitment to its rows, and the circuit evaluates its own re-encoding of the writes
+//! at the same point (`circuits/src/pubdata_stream.circom`). `PubdataEvaluation.sol` is the parent's
+//! side; the shared vectors hold the two to the same values.
+
+use alloy_primitives::{B256, U256, keccak256};
+use alloy_sol_types::SolValue;
+use ark_bn254::Fr;
+use ark_ff::Zero;
+
+use crate::{FieldElement, Result};
+
+/// Bytes per coefficient: a 31-byte big-endian chunk is below 2²⁴⁸, so every chunk is a field element.
+pub const EVALUATION_CHUNK_BYTES: usize = 31;
+
+/// `y = Σⱼ cⱼ · zʲ mod r`, where `cⱼ` is the `j`-th 31-byte chunk of `bytes` read big-endian (the last one
+/// right-padded with zeros). Empty bytes evaluate to 0. Fails when `z` is not a field element.
+pub fn evaluate(bytes: &[u8], z: U256) -> Result<U256> {
+    let z = z.to_fr()?;
+    let mut y = Fr::zero();
+    // Horner from the last chunk: c₀ + z·(c₁ + z·(c₂ + …)).
+    for chunk in bytes.chunks(EVALUATION_CHUNK_BYTES).rev() {
+        let mut padded = [0u8; 32];
+        padded[1..1 + chunk.len()].copy_from_slice(chunk);
+        let c = U256::from_be_bytes(padded).to_fr()?;
+        y = y * z + c;
+    }
+    Ok(U256::from_fr(&y))
+}
+
+/// The evaluation point of a batch: `keccak256(abi.encode(pubdataHash, rowCommitment)) mod r`, fixed only
+/// once both the published bytes (`pubdataHash`, their keccak256) and the prover's commitment to the rows it
+/// will re-encode are. Fails when `row_commitment` is not a field element (one commitment, one encoding).
+pub fn evaluation_challenge(pubdata_hash: B256, row_commitment: U256) -> Result<U256> {
+    row_commitment.to_fr()?;
+    Ok(
+        U256::from_be_bytes(keccak256((pubdata_hash, row_commitment).abi_encode_params()).0)
+            .reduce(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Error, FIELD_MODULUS};
+    use ark_ff::Field;
+    use proptest::prelude::*;
+
+    /// The same sum one byte at a time: byte p weighs 256^(30 − p mod 31) · z^⌊p/31⌋ (how the circuit
+    /// places bytes that start anywhere).
+    fn by_bytes(bytes: &[u8], z: U256) -> U256 {
+        let z = z.to_fr().unwrap();
+        let mut y = Fr::zero();
+        for (p, b) in bytes.iter().enumerate() {
+            let weight = Fr::from(256u64).pow([30 - (p % 31) as u64]) * z.pow([(p / 31) as u64]);
+            y += Fr::from(*b) * weight;
+        }
+        U256::from_fr(&y)
+    }
+
+    #[test]
+    fn small_cases_by_hand() {
+        let z = U256::from(1000);
+        assert_eq!(evaluate(&[], z).unwrap(), U256::ZERO);
+        // One byte is the top byte of chunk 0.
+        assert_eq!(evaluate(&[7], z).unwrap(), U256::from(7) << 240usize);
+        // z = 0 keeps chunk 0; z = 1 sums the chunks.
+        let bytes: Vec<u8> = (1..=40).collect();
+        let c0 = U256::from_be_slice(&bytes[..31]);
+        let c1: U256 = U256::from_be_slice(&bytes[31..]) << 176usize;
+        assert_eq!(evaluate(&bytes, U256::ZERO).unwrap(), c0);
+        assert_eq!(evaluate(&bytes, U256::from(1)).unwrap(), c0 + c1);
+        assert_eq!(
+            evaluate(&bytes, z).unwrap(),
+            c1.mul_mod(z, FIELD_MODULUS).add_mod(c0, FIELD_MODULUS),
+            "c0 + c1·z"
+        );
+    }
+
+    #[test]
+    fn a_point_outside_the_field_is_refused() {
+        assert!(matches!(
+            evaluate(&[1, 2, 3], FIELD_MODULUS),
+            Err(Error::NotAFieldElement(_))
+        ));
+    }
+
+    #[test]
+    fn the_challenge_is_a_field_element_bound_to_both_inputs() {
+        let h = keccak256(b"pubdata");
+        let z = evaluation_challenge(h, U256::from(7)).unwrap();
+        assert!(z < FIELD_MODULUS);
+        assert_ne!(z, evaluation_challenge(h, U256::from(8)).unwrap());
+        assert_ne!(
+            z,
+            evaluation_challenge(keccak256(b"other"), U256::from(7)).unwrap()
+        );
+        assert!(matches!(
+            evaluation_challenge(h, FIELD_MODULUS),
+            Err(Error::NotAFieldElement(_))
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn chunks_and_bytes_agree(bytes in proptest::collection::vec(any::<u8>(), 0..200), z in any::<[u8; 32]>()) {
+            let z = U256::from_be_bytes(z).reduce();
+            prop_assert_eq!(evaluate(&bytes, z).unwrap(), by_bytes(&bytes, z));
+        }
+    }
+}
