@@ -99,6 +99,7 @@ errors!(
     da::GuardianQuorumThresholdOutOfRange,
     da::GuardianQuorumTooManyGuardians,
     da::GuardianQuorumZeroAddress,
+    da::PubdataEvaluationNotInField,
     da::RollupBlobCountOutOfRange,
     da::RollupBlobHashMismatch,
     da::RollupBlobMissing,
