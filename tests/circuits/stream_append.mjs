@@ -113,7 +113,8 @@ component main {public [z, state]} = StreamAppendTest(${L}, ${rows});
         [join(root, "node_modules/.bin/circom2"), source, opt, "--r1cs", "--wasm", "-l", join(root, "node_modules"), "-o", work],
         {cwd: "/", encoding: "utf8"},
     ).replace(/\x1b\[[0-9;]*m/g, "");
-    const constraints = Number(/non-linear constraints: (\d+)/.exec(log)[1]) + Number(/linear constraints: (\d+)/.exec(log.replace(/non-linear constraints: \d+/, ""))[1]);
+    // circom prints "non-linear constraints: N" and "linear constraints: M": count both.
+    const constraints = [...log.matchAll(/linear constraints: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
     return {name, constraints};
 }
 

@@ -68,6 +68,17 @@ pub fn poseidon(inputs: &[U256]) -> Result<U256> {
     Ok(U256::from_fr(&out))
 }
 
+/// Bytes per field element when bytes are cut into field elements (`payloadHash`, the pubdata
+/// evaluation, the blob packing): a 31-byte big-endian chunk is below 2²⁴⁸, so every chunk is one.
+pub(crate) const CHUNK_BYTES: usize = 31;
+
+/// A chunk of at most [`CHUNK_BYTES`] bytes as a field element: big-endian, right-padded with zeros.
+pub(crate) fn chunk_word(chunk: &[u8]) -> U256 {
+    let mut padded = [0u8; 32];
+    padded[1..1 + chunk.len()].copy_from_slice(chunk);
+    U256::from_be_bytes(padded)
+}
+
 /// Poseidon of two field elements, for tree nodes.
 pub(crate) fn hash2(left: U256, right: U256) -> Result<U256> {
     poseidon(&[left, right])

@@ -1,6 +1,10 @@
 use alloy_primitives::{Address, Bytes, U256, keccak256};
 
-use crate::{Error, MESSAGE_TREE_DEPTH, Result, field::hash2, poseidon};
+use crate::{
+    Error, MESSAGE_TREE_DEPTH, Result,
+    field::{CHUNK_BYTES, chunk_word, hash2},
+    poseidon,
+};
 
 /// A cross-chain message as it leaves the outbox of its source chain (the Solidity `Hashing.Message`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -24,11 +28,9 @@ pub struct Message {
 /// 31-byte big-endian chunk, the last one right-padded with zeros.
 pub fn payload_hash(payload: &[u8]) -> U256 {
     let mut h = U256::from(payload.len());
-    for chunk in payload.chunks(31) {
-        let mut padded = [0u8; 32];
-        padded[1..1 + chunk.len()].copy_from_slice(chunk);
+    for chunk in payload.chunks(CHUNK_BYTES) {
         // Both operands are below 2^248 or are Poseidon outputs: always field elements.
-        h = hash2(h, U256::from_be_bytes(padded)).expect("31-byte chunks are field elements");
+        h = hash2(h, chunk_word(chunk)).expect("31-byte chunks are field elements");
     }
     h
 }

@@ -10,10 +10,13 @@ use alloy_sol_types::SolValue;
 use ark_bn254::Fr;
 use ark_ff::Zero;
 
-use crate::{FieldElement, Result};
+use crate::{
+    FieldElement, Result,
+    field::{CHUNK_BYTES, chunk_word},
+};
 
 /// Bytes per coefficient: a 31-byte big-endian chunk is below 2²⁴⁸, so every chunk is a field element.
-pub const EVALUATION_CHUNK_BYTES: usize = 31;
+pub const EVALUATION_CHUNK_BYTES: usize = CHUNK_BYTES;
 
 /// `y = Σⱼ cⱼ · zʲ mod r`, where `cⱼ` is the `j`-th 31-byte chunk of `bytes` read big-endian (the last one
 /// right-padded with zeros). Empty bytes evaluate to 0. Fails when `z` is not a field element.
@@ -22,10 +25,7 @@ pub fn evaluate(bytes: &[u8], z: U256) -> Result<U256> {
     let mut y = Fr::zero();
     // Horner from the last chunk: c₀ + z·(c₁ + z·(c₂ + …)).
     for chunk in bytes.chunks(EVALUATION_CHUNK_BYTES).rev() {
-        let mut padded = [0u8; 32];
-        padded[1..1 + chunk.len()].copy_from_slice(chunk);
-        let c = U256::from_be_bytes(padded).to_fr()?;
-        y = y * z + c;
+        y = y * z + chunk_word(chunk).to_fr()?;
     }
     Ok(U256::from_fr(&y))
 }
