@@ -583,7 +583,7 @@ impl BatchBytes {
             keys().filter(|k| pick(k) && is_first(k) == first).count()
         };
         let new_accounts: BTreeSet<Address> = keys()
-            .filter(|k| before.account_index(&k.address).is_none())
+            .filter(|k| !before.knows_address(&k.address))
             .map(|k| k.address)
             .collect();
         let focus_bytes = if workload.focus.is_some() {
@@ -699,8 +699,6 @@ impl Stack {
 struct Row {
     workload: Workload,
     batches: Vec<(BatchBytes, L1Gas)>,
-    /// The focus contract's account index (a first write names its account by index).
-    focus_account: Option<u64>,
 }
 
 impl Row {
@@ -815,7 +813,6 @@ impl Row {
             "workloadFirstWrites": self.sum(|b| b.workload_first),
             "workloadRepeatedWrites": self.sum(|b| b.workload_repeated),
             "slotBytes": self.sum(|b| b.focus_bytes),
-            "slotWriterAccountIndex": self.focus_account,
             "bytesPerTx": self.bytes_per_tx(),
             "bytesPerFirstWrite": self.bytes_per_first(),
             "bytesPerRepeatedWrite": self.bytes_per_repeated(),
@@ -1031,7 +1028,6 @@ async fn analyse(stack: &Stack, workloads: Vec<Workload>) -> Result<Vec<Row>> {
         .map(|workload| Row {
             workload,
             batches: Vec::new(),
-            focus_account: None,
         })
         .collect();
     for number in 1..=last {
@@ -1056,15 +1052,7 @@ async fn analyse(stack: &Stack, workloads: Vec<Workload>) -> Result<Vec<Row>> {
             row.batches.push((bytes, stack.l1_gas(number).await?));
         }
     }
-    for row in &mut rows {
-        row.focus_account = row.workload.focus.and_then(|a| tables.account_index(&a));
-    }
     Ok(rows)
-}
-
-/// Bytes of `value` as an unsigned LEB128 varint.
-fn varint_len(value: u64) -> usize {
-    (64 - value.leading_zeros()).max(1).div_ceil(7) as usize
 }
 
 /// `YYYY-MM-DD` of a day counted from 1970-01-01 (the proleptic Gregorian calendar).
@@ -1165,20 +1153,14 @@ fn markdown(
          transfer rows: the workload's bytes over its writes (all repeated). A value costs a header byte \
          and its minimal bytes or those of its delta, so a 9-byte value weighs 9 bytes more than a +1.\n"
     )?;
-    if let Some(index) = rows.iter().find_map(|r| r.focus_account) {
-        writeln!(
-            md,
-            "A first write names its account by index: `SlotWriter`, deployed in a batch of its own after \
-             the deposits', is account {index} of this chain, so {} (a varint of index × 8 + tag: one \
-             byte up to account 15, two up to 2047), then the 32-byte slot and the packed value. \
-             Repeated writes name their entry by its gap from the previous one (one byte below 128), so \
-             the transfer rows depend on where the setup's batches put each entry.\n",
-            match varint_len(index << 3) {
-                1 => "1 byte".to_owned(),
-                n => format!("{n} bytes"),
-            }
-        )?;
-    }
+    writeln!(
+        md,
+        "A first write carries its key (pubdata version 2): a gap, a key tag, the 20-byte address — once \
+         per batch and account, the account's next first writes say \"the same address\" in the tag — \
+         and for a storage slot its minimal bytes (32 for a mapping's), then the packed value. Repeated \
+         writes name their entry by its gap from the previous row (one byte below 128), so the transfer \
+         rows depend on where the setup's batches put each entry.\n"
+    )?;
     writeln!(
         md,
         "Reference: the issue's figures for the ZK Stack encoding — a first write is a 32-byte key plus \
@@ -1386,15 +1368,6 @@ mod tests {
     }
 
     #[test]
-    fn varint_lengths() {
-        assert_eq!(varint_len(0), 1);
-        assert_eq!(varint_len(127), 1);
-        assert_eq!(varint_len(128), 2);
-        assert_eq!(varint_len(15 << 3), 1);
-        assert_eq!(varint_len(16 << 3), 2);
-    }
-
-    #[test]
     fn packed_lengths() {
         assert_eq!(packed_len(U256::from(FIRST_VALUE)), 10);
         assert_eq!(packed_len(U256::from(1)), 2);
@@ -1418,8 +1391,8 @@ mod tests {
         let decoded = pubdata::decode(&mut before.clone(), &bytes).unwrap();
         let slots =
             marginal_bytes(&before, &decoded, bytes.len(), |k| k.address == writer).unwrap();
-        // The writer's address (20), and per slot: account ref (1), slot (32), packed value (10).
-        assert_eq!(slots, 20 + 3 * 43);
+        // The writer's address (20), and per slot: gap (1), key tag (1), slot (32), packed value (10).
+        assert_eq!(slots, 20 + 3 * 44);
         let all = marginal_bytes(&before, &decoded, bytes.len(), |_| true).unwrap();
         assert_eq!(bytes.len() - all, 21);
     }

@@ -216,11 +216,16 @@ struct OpenBatch {
     opened: Option<Instant>,
 }
 
-/// Upper estimate of the pubdata bytes a diff adds (a first write of every entry it touches).
+/// Upper estimate of the pubdata bytes a diff adds: a first write of every entry it touches (pubdata
+/// version 2: the address once per account; per entry a gap of up to 2 bytes, a key tag and a value
+/// of up to 33 bytes; a storage slot's 32 bytes), and its code.
 fn estimate(diff: &StateDiff) -> usize {
+    const ROW: usize = 2 + 1 + 33;
     diff.accounts
         .iter()
-        .map(|a| 3 * 45 + a.storage.len() * 45 + a.code.as_ref().map_or(0, |c| c.len() + 4))
+        .map(|a| {
+            20 + 3 * ROW + a.storage.len() * (ROW + 32) + a.code.as_ref().map_or(0, |c| c.len() + 4)
+        })
         .sum()
 }
 
@@ -266,7 +271,7 @@ pub fn genesis_state_root(genesis: &StateDiff) -> Result<B256> {
 pub fn genesis_state(genesis: &StateDiff) -> Result<(PubdataTables, StateTree)> {
     let tables = PubdataTables::genesis(genesis);
     let mut tree = StateTree::new();
-    for (index, (key, value)) in (0..).zip(tables.entries()) {
+    for (index, key, value) in tables.entries() {
         tree.set(index, key.state_key(), value)?;
     }
     Ok((tables, tree))

@@ -200,7 +200,7 @@ pub async fn rebuild(
         state.state_root = root;
     }
 
-    for (key, value) in tables.entries() {
+    for (_, key, value) in tables.entries() {
         if value.is_zero() {
             continue;
         }

@@ -1,4 +1,4 @@
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{B256, U256};
 
 use crate::pubdata::{EntryKey, PUBDATA_VERSION};
 
@@ -67,12 +67,6 @@ pub enum Error {
         /// Bytes left.
         available: usize,
     },
-    /// Pubdata continues after its last section.
-    #[error("{count} trailing bytes after the pubdata's last section")]
-    PubdataTrailingBytes {
-        /// Number of bytes left over.
-        count: usize,
-    },
     /// Pubdata starts with a version byte this build does not read.
     #[error("unknown pubdata version {0} (expected {PUBDATA_VERSION})")]
     PubdataVersion(u8),
@@ -88,38 +82,39 @@ pub enum Error {
         /// The block after the last published one.
         expected_first: u64,
     },
-    /// Pubdata names an account or entry index that is not assigned.
-    #[error("pubdata {what} index {index} is out of range ({len} assigned)")]
+    /// Pubdata places an entry beyond the state tree's positions.
+    #[error("pubdata entry index {index} is beyond the state tree's {capacity} positions")]
     PubdataIndexOutOfRange {
-        /// `"account"` or `"entry"`.
-        what: &'static str,
-        /// The index read.
+        /// The index read or assigned.
         index: u64,
-        /// Number of indices assigned.
-        len: u64,
+        /// The number of positions of the state tree.
+        capacity: u64,
     },
-    /// Pubdata is not in the one form the encoder produces (a longer varint or packing, a short
-    /// slot written long, an unknown tag, empty code).
-    #[error("non-canonical pubdata at offset {offset}: {reason}")]
-    PubdataNonCanonical {
+    /// Pubdata breaks a rule of its layout (a varint too long, a key tag that cannot be, a value
+    /// longer than 32 bytes, empty code).
+    #[error("malformed pubdata at offset {offset}: {reason}")]
+    PubdataMalformed {
         /// Where the offending field starts.
         offset: usize,
         /// Which rule it breaks.
         reason: &'static str,
     },
-    /// Pubdata publishes as new an account that already has an index.
-    #[error("pubdata publishes account {0} as new, but it already has an index")]
-    PubdataKnownAccount(Address),
-    /// Pubdata publishes a new account that no first write of the batch uses.
-    #[error("pubdata publishes account {0} but no first write of the batch uses it")]
-    PubdataUnusedAccount(Address),
-    /// A first write names an entry that already has an index (it must be a repeated write).
+    /// A batch's rows take more bytes than the header's 32-bit length can announce.
+    #[error(
+        "a batch's writes take {len} bytes, more than the pubdata header can announce (2^32 - 1)"
+    )]
+    PubdataTooLarge {
+        /// The rows' byte length.
+        len: usize,
+    },
+    /// A first write names an entry that already has an index, at another position or earlier in the
+    /// batch.
     #[error("pubdata has a first write of the {0}, which already has an index")]
     PubdataKnownEntry(EntryKey),
     /// A section's items are not strictly ascending (out of order or duplicated).
     #[error("pubdata {section} out of order or duplicated at offset {offset}")]
     PubdataUnsorted {
-        /// The section: new accounts, first writes or code.
+        /// The section (code).
         section: &'static str,
         /// Where the offending item starts.
         offset: usize,

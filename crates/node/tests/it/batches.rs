@@ -182,7 +182,7 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
     let genesis = genesis_block(&config).diff;
     let mut tables = PubdataTables::genesis(&genesis);
     let mut tree = SparseMerkleTree::new();
-    for (index, (key, value)) in (0..).zip(tables.entries()) {
+    for (index, key, value) in tables.entries() {
         tree.insert(index, key.state_key(), value).unwrap();
     }
     let mut root = genesis_state_root(&genesis).unwrap();

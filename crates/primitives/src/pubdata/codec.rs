@@ -1,18 +1,35 @@
-//! The byte layout of one batch's pubdata (`docs/encodings.md`, "Rollup pubdata").
+//! The byte layout of one batch's pubdata (`docs/encodings.md`, "Rollup pubdata", version 2).
+//!
+//! ```text
+//! 0x02 ‖ firstBlock u64 ‖ lastBlock u64 ‖ writesLength u32 ‖ rows (writesLength bytes) ‖ code*
+//! row  = varint(gap) ‖ [first writes: keyTag ‖ address (unless same as the previous) ‖ slot] ‖ value
+//! code = varint(length) ‖ bytecode
+//! ```
+//!
+//! The rows are what the batch proof re-encodes (docs/proofs.md), so the decoder accepts every
+//! encoding of a row the circuit can produce — longer varints, value lengths with leading zeros, any
+//! packing that gives the value — and refuses what the circuit refuses too. The encoder writes the
+//! shortest.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, ops::Range};
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 
 use super::{BatchWrites, BlockRange, DecodedBatch, EntryKey, PUBDATA_VERSION, PubdataTables};
-use crate::{Error, Result, StateKind};
+use crate::{Error, Result, STATE_TREE_CAPACITY, StateKind};
 
-/// Fixed part of the header: version, first block, last block.
-const FIXED_HEADER_LEN: usize = 1 + 8 + 8;
-/// Tag of a first write (low 3 bits of its account reference): storage with a 32-byte slot.
-const TAG_STORAGE_WIDE: u64 = 0;
-/// Tag of a first write: storage with a slot below 2⁶⁴, as a varint.
-const TAG_STORAGE_NARROW: u64 = 4;
+/// Fixed header: version, first block, last block, the rows' byte length.
+pub(super) const HEADER_LEN: usize = 1 + 8 + 8 + 4;
+/// Key tag: the entry kind in bits 7–6.
+const KIND_SHIFT: u8 = 6;
+/// Key tag: the address is the previous first write's (and is not repeated).
+const SAME_ADDRESS: u8 = 0x20;
+/// Key tag: a storage slot's byte length minus one, in bits 4–0.
+const SLOT_LEN_MASK: u8 = 0x1f;
+/// The longest varint of a row: 5 bytes carry 35 bits, enough for any gap below 2³².
+const MAX_ROW_VARINT: usize = 5;
+/// The longest varint anywhere: 10 bytes carry 64 bits.
+const MAX_VARINT: usize = 10;
 /// Value packings (top 2 bits of the value header).
 const PACK_FULL: u8 = 0;
 const PACK_ADD: u8 = 1;
@@ -22,13 +39,14 @@ const PACK_ADD_SMALL: u8 = 3;
 const MAX_SMALL_DELTA: u8 = 64;
 
 /// Encodes `writes` as the pubdata of the batch covering `blocks`, on top of `tables`, and records
-/// the batch in `tables` (new accounts and entries get the next indices). On error `tables` is
-/// unchanged.
+/// the batch in `tables`: the first writes take the next free entry indices
+/// ([`PubdataTables::next_index`]) in `(address, kind, slot)` order. On error `tables` is unchanged.
 ///
 /// Fails when `blocks` does not follow `tables`' last block, when a write leaves its entry's value
 /// unchanged or is not a valid value for the entry, when a code-hash write names code that is
-/// neither known nor in `writes.code`, or when `writes.code` holds code that is already known, that
-/// no code-hash write of the batch uses, or that does not hash to its key.
+/// neither known nor in `writes.code`, when `writes.code` holds code that is already known, that
+/// no code-hash write of the batch uses, or that does not hash to its key, when the new entries do
+/// not fit in the state tree, or when the rows take more than `u32::MAX` bytes.
 pub fn encode(
     tables: &mut PubdataTables,
     writes: &BatchWrites,
@@ -43,7 +61,7 @@ pub fn encode(
         key.check_value(value)?;
         let previous = match tables.entry_index(key) {
             Some(index) => {
-                let previous = tables.entries[index as usize].1;
+                let previous = tables.value(key);
                 repeated.push((index, value, previous));
                 previous
             }
@@ -55,9 +73,7 @@ pub fn encode(
         if value == previous {
             return Err(Error::PubdataNoopWrite(*key));
         }
-        if key.kind == StateKind::CodeHash && !value.is_zero() {
-            used_code.insert(B256::from(value));
-        }
+        note_code(key, value, &mut used_code);
     }
     for (hash, code) in &writes.code {
         let actual = keccak256(code);
@@ -71,213 +87,157 @@ pub fn encode(
     }
     check_used_code(tables, &used_code, |hash| writes.code.contains_key(hash))?;
     repeated.sort_unstable_by_key(|(index, _, _)| *index);
-    let new_accounts: Vec<Address> = first
-        .iter()
-        .map(|(key, _)| key.address)
-        .filter(|address| tables.account_index(address).is_none())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+    let next = tables.next_index();
+    let end = next + first.len() as u64;
+    if end > STATE_TREE_CAPACITY {
+        return Err(Error::PubdataIndexOutOfRange {
+            index: end - 1,
+            capacity: STATE_TREE_CAPACITY,
+        });
+    }
+    let first: Vec<(u64, EntryKey, U256)> = (next..)
+        .zip(first)
+        .map(|(index, (key, value))| (index, key, value))
         .collect();
 
+    // Every repeated write's index is below `next`, so the run is ascending: repeated writes, then
+    // first writes.
+    let mut rows = Vec::with_capacity(8 * repeated.len() + 45 * first.len());
+    let mut last_index = None;
+    for (index, value, previous) in &repeated {
+        write_varint(&mut rows, gap(last_index, *index));
+        last_index = Some(*index);
+        Packing::choose(*previous, *value).write(&mut rows);
+    }
+    let mut last_address = None;
+    for (index, key, value) in &first {
+        write_varint(&mut rows, gap(last_index, *index));
+        last_index = Some(*index);
+        let same = last_address == Some(key.address);
+        let mut tag = (key.kind as u8) << KIND_SHIFT;
+        if same {
+            tag |= SAME_ADDRESS;
+        }
+        let slot_len = key.slot.byte_len().max(1);
+        if key.kind == StateKind::Storage {
+            tag |= (slot_len - 1) as u8;
+        }
+        rows.push(tag);
+        if !same {
+            rows.extend_from_slice(key.address.as_slice());
+        }
+        if key.kind == StateKind::Storage {
+            rows.extend_from_slice(&key.slot.to_be_bytes::<32>()[32 - slot_len..]);
+        }
+        last_address = Some(key.address);
+        Packing::choose(U256::ZERO, *value).write(&mut rows);
+    }
+    let writes_len =
+        u32::try_from(rows.len()).map_err(|_| Error::PubdataTooLarge { len: rows.len() })?;
+
     let mut out = Vec::with_capacity(
-        FIXED_HEADER_LEN
-            + 4
-            + 20 * new_accounts.len()
-            + 40 * first.len()
-            + 8 * repeated.len()
-            + writes.code.values().map(|c| c.len() + 3).sum::<usize>(),
+        HEADER_LEN + rows.len() + writes.code.values().map(|c| c.len() + 3).sum::<usize>(),
     );
     out.push(PUBDATA_VERSION);
     out.extend_from_slice(&blocks.first.to_be_bytes());
     out.extend_from_slice(&blocks.last.to_be_bytes());
-    for count in [
-        new_accounts.len(),
-        first.len(),
-        repeated.len(),
-        writes.code.len(),
-    ] {
-        write_varint(&mut out, count as u64);
-    }
-    for address in &new_accounts {
-        out.extend_from_slice(address.as_slice());
-    }
-    let known_accounts = tables.account_count();
-    for (key, value) in &first {
-        let account = tables.account_index(&key.address).unwrap_or_else(|| {
-            let position = new_accounts.binary_search(&key.address);
-            known_accounts + position.expect("new accounts list every new address") as u64
-        });
-        match key.kind {
-            StateKind::Storage => match u64::try_from(key.slot) {
-                Ok(slot) => {
-                    write_varint(&mut out, (account << 3) | TAG_STORAGE_NARROW);
-                    write_varint(&mut out, slot);
-                }
-                Err(_) => {
-                    write_varint(&mut out, (account << 3) | TAG_STORAGE_WIDE);
-                    out.extend_from_slice(&key.slot.to_be_bytes::<32>());
-                }
-            },
-            kind => write_varint(&mut out, (account << 3) | kind as u64),
-        }
-        Packing::choose(U256::ZERO, *value).write(&mut out);
-    }
-    let mut next = 0;
-    for (index, value, previous) in &repeated {
-        write_varint(&mut out, index - next);
-        next = index + 1;
-        Packing::choose(*previous, *value).write(&mut out);
-    }
+    out.extend_from_slice(&writes_len.to_be_bytes());
+    out.extend_from_slice(&rows);
     for code in writes.code.values() {
         write_varint(&mut out, code.len() as u64);
         out.extend_from_slice(code);
     }
 
     let repeated: Vec<_> = repeated.iter().map(|(i, v, _)| (*i, *v)).collect();
-    tables.commit(
-        blocks.last,
-        &new_accounts,
-        &first,
-        &repeated,
-        writes.code.keys().copied(),
-    );
+    tables.commit(blocks.last, &first, &repeated, writes.code.keys().copied());
     Ok(out.into())
 }
 
-/// Decodes one batch's pubdata on top of `tables` and records the batch in `tables`. On error
-/// `tables` is unchanged.
+/// The gap a row writes before `index`, the row before it being at `last` (none: the first row).
+fn gap(last: Option<u64>, index: u64) -> u64 {
+    last.map_or(index, |last| index - last - 1)
+}
+
+/// Where a batch's run of write rows lies in its pubdata: the bytes the parent evaluates and the
+/// batch proof re-encodes (docs/proofs.md). Reads only the fixed header.
 ///
-/// Every batch has exactly one encoding: anything [`encode`] would not produce from the decoded
-/// batch (an unknown version, a block range that does not follow `tables`, truncated input or
-/// trailing bytes, an index out of range, a first write of a known entry, entries out of order or
-/// repeated, a write that changes nothing, a delta that over- or underflows, a packing or varint
-/// that is not the shortest, a code hash without code, code published twice or unused) is an
-/// error.
-pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
+/// Fails on an unknown version or when the pubdata is shorter than its header says.
+pub fn write_run(data: &[u8]) -> Result<Range<usize>> {
     let mut r = Reader { data, pos: 0 };
     let version = r.u8("the version")?;
     if version != PUBDATA_VERSION {
         return Err(Error::PubdataVersion(version));
     }
+    r.bytes(16, "the block range")?;
+    let len = r.u32_be("the writes' length")? as usize;
+    r.bytes(len, "the writes")?;
+    Ok(HEADER_LEN..HEADER_LEN + len)
+}
+
+/// Decodes one batch's pubdata on top of `tables` and records the batch in `tables`. On error
+/// `tables` is unchanged.
+///
+/// A row is a repeated write when its index holds a known entry and a first write otherwise. The
+/// decoder refuses: an unknown version, a block range that does not follow `tables`, truncated input,
+/// a row running past the writes' length or trailing bytes, an index beyond the state tree, a
+/// malformed key tag or a same-address tag with no first write before it, a first write of an entry
+/// that already has an index, a write that changes nothing, a delta that over- or underflows, a
+/// value longer than 32 bytes or invalid for its entry, a code hash without code, and code that is
+/// empty, published twice, out of order, already known or unused.
+pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
+    let run = write_run(data)?;
+    let mut r = Reader { data, pos: 1 };
     let blocks = BlockRange::new(r.u64_be("the first block")?, r.u64_be("the last block")?);
     tables.check_range(blocks)?;
-    let account_count = r.varint("the account count")?;
-    let first_count = r.varint("the first-write count")?;
-    let repeated_count = r.varint("the repeated-write count")?;
-    let code_count = r.varint("the code count")?;
 
-    // New accounts, strictly ascending, none known.
-    let mut new_accounts: Vec<Address> = Vec::with_capacity(r.capacity(account_count, 20));
-    for _ in 0..account_count {
-        let offset = r.pos;
-        let address = Address::from_slice(r.bytes(20, "a new account")?);
-        if new_accounts.last().is_some_and(|last| *last >= address) {
-            return Err(Error::PubdataUnsorted {
-                section: "new accounts",
-                offset,
-            });
-        }
-        if tables.account_index(&address).is_some() {
-            return Err(Error::PubdataKnownAccount(address));
-        }
-        new_accounts.push(address);
-    }
-    let known_accounts = tables.account_count();
-    let mut account_used = vec![false; new_accounts.len()];
-
-    // First writes, strictly ascending by (address, kind, slot), none known.
     let mut writes = BatchWrites::default();
     let mut used_code = BTreeSet::new();
-    let mut first: Vec<(EntryKey, U256)> = Vec::with_capacity(r.capacity(first_count, 2));
-    for _ in 0..first_count {
-        let offset = r.pos;
-        let reference = r.varint("a first write's account reference")?;
-        let (index, tag) = (reference >> 3, reference & 7);
-        let address = if index < known_accounts {
-            tables.accounts[index as usize]
-        } else {
-            let position = index - known_accounts;
-            let Some(address) = new_accounts.get(position as usize) else {
-                return Err(Error::PubdataIndexOutOfRange {
-                    what: "account",
-                    index,
-                    len: known_accounts + new_accounts.len() as u64,
-                });
-            };
-            account_used[position as usize] = true;
-            *address
-        };
-        let key = match tag {
-            TAG_STORAGE_WIDE => {
-                let slot_offset = r.pos;
-                let slot = U256::from_be_slice(r.bytes(32, "a storage slot")?);
-                if slot <= U256::from(u64::MAX) {
-                    return Err(Error::PubdataNonCanonical {
-                        offset: slot_offset,
-                        reason: "a slot below 2^64 is written as a varint",
-                    });
-                }
-                EntryKey::storage(address, slot)
-            }
-            TAG_STORAGE_NARROW => {
-                EntryKey::storage(address, U256::from(r.varint("a storage slot")?))
-            }
-            1 => EntryKey::nonce(address),
-            2 => EntryKey::balance(address),
-            3 => EntryKey::code_hash(address),
-            _ => {
-                return Err(Error::PubdataNonCanonical {
-                    offset,
-                    reason: "unknown entry tag (5 to 7)",
-                });
-            }
-        };
-        if first.last().is_some_and(|(last, _)| *last >= key) {
-            return Err(Error::PubdataUnsorted {
-                section: "first writes",
-                offset,
-            });
-        }
-        if tables.entry_index(&key).is_some() {
-            return Err(Error::PubdataKnownEntry(key));
-        }
-        let value = r.value(key, U256::ZERO)?;
-        note_code(&key, value, &mut used_code);
-        first.push((key, value));
-        writes.values.insert(key, value);
-    }
-    if let Some(position) = account_used.iter().position(|used| !used) {
-        return Err(Error::PubdataUnusedAccount(new_accounts[position]));
-    }
-
-    // Repeated writes, by strictly ascending entry index, as gaps.
-    let known_entries = tables.entry_count();
-    let mut repeated = Vec::with_capacity(r.capacity(repeated_count, 2));
-    let mut next = 0u64;
-    for _ in 0..repeated_count {
-        let gap = r.varint("a repeated write's entry index")?;
-        let index = next.saturating_add(gap);
-        if index >= known_entries {
+    let mut first: Vec<(u64, EntryKey, U256)> = Vec::new();
+    let mut repeated: Vec<(u64, U256)> = Vec::new();
+    let mut rows = Reader {
+        data: &data[..run.end],
+        pos: run.start,
+    };
+    let mut last_index = None;
+    let mut last_address = None;
+    while rows.pos < run.end {
+        let gap = rows.varint("an entry index gap", MAX_ROW_VARINT)?;
+        let index = last_index.map_or(gap, |last: u64| last + 1 + gap);
+        if index >= STATE_TREE_CAPACITY {
             return Err(Error::PubdataIndexOutOfRange {
-                what: "entry",
                 index,
-                len: known_entries,
+                capacity: STATE_TREE_CAPACITY,
             });
         }
-        let (key, previous) = tables.entries[index as usize];
-        let value = r.value(key, previous)?;
+        last_index = Some(index);
+        let (key, value) = match tables.entry(index) {
+            Some((key, previous)) => {
+                let value = rows.value(key, previous)?;
+                repeated.push((index, value));
+                (key, value)
+            }
+            None => {
+                let key = rows.first_write_key(last_address)?;
+                if tables.entry_index(&key).is_some() || writes.values.contains_key(&key) {
+                    return Err(Error::PubdataKnownEntry(key));
+                }
+                last_address = Some(key.address);
+                let value = rows.value(key, U256::ZERO)?;
+                first.push((index, key, value));
+                (key, value)
+            }
+        };
         note_code(&key, value, &mut used_code);
-        repeated.push((index, value));
         writes.values.insert(key, value);
-        next = index + 1;
     }
 
     // New code, by strictly ascending hash, each unknown and used by a code-hash write.
-    for _ in 0..code_count {
+    r.pos = run.end;
+    while r.pos < data.len() {
         let offset = r.pos;
-        let len = r.varint("a code length")?;
+        let len = r.varint("a code length", MAX_VARINT)?;
         if len == 0 {
-            return Err(Error::PubdataNonCanonical {
+            return Err(Error::PubdataMalformed {
                 offset,
                 reason: "empty code is never published",
             });
@@ -297,20 +257,9 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
         check_published_code(tables, &used_code, hash)?;
         writes.code.insert(hash, Bytes::copy_from_slice(code));
     }
-    if r.pos != data.len() {
-        return Err(Error::PubdataTrailingBytes {
-            count: data.len() - r.pos,
-        });
-    }
     check_used_code(tables, &used_code, |hash| writes.code.contains_key(hash))?;
 
-    tables.commit(
-        blocks.last,
-        &new_accounts,
-        &first,
-        &repeated,
-        writes.code.keys().copied(),
-    );
+    tables.commit(blocks.last, &first, &repeated, writes.code.keys().copied());
     Ok(DecodedBatch { blocks, writes })
 }
 
@@ -385,6 +334,7 @@ impl Packing {
         }
     }
 
+    /// Writes the packing with its word's minimal big-endian bytes.
     fn write(self, out: &mut Vec<u8>) {
         let (packing, word) = match self {
             Self::Full(v) => (PACK_FULL, v),
@@ -399,9 +349,19 @@ impl Packing {
         out.push((packing << 6) | len as u8);
         out.extend_from_slice(&word.to_be_bytes::<32>()[32 - len..]);
     }
+
+    /// The value this packing gives over `previous`, unless it leaves the 256-bit range.
+    fn apply(self, previous: U256) -> Option<U256> {
+        match self {
+            Self::Full(v) => Some(v),
+            Self::Add(d) => previous.checked_add(d),
+            Self::AddSmall(d) => previous.checked_add(U256::from(d)),
+            Self::Sub(d) => previous.checked_sub(d),
+        }
+    }
 }
 
-/// Appends `value` as an unsigned LEB128 varint.
+/// Appends `value` as an unsigned LEB128 varint, in its shortest form.
 fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8 & 0x7f) | 0x80);
@@ -436,39 +396,78 @@ impl<'a> Reader<'a> {
         Ok(self.bytes(1, what)?[0])
     }
 
+    fn u32_be(&mut self, what: &'static str) -> Result<u32> {
+        let bytes = self.bytes(4, what)?;
+        Ok(u32::from_be_bytes(bytes.try_into().expect("4 bytes")))
+    }
+
     fn u64_be(&mut self, what: &'static str) -> Result<u64> {
         let bytes = self.bytes(8, what)?;
         Ok(u64::from_be_bytes(bytes.try_into().expect("8 bytes")))
     }
 
-    /// An unsigned LEB128 varint of at most 64 bits, in its shortest form.
-    fn varint(&mut self, what: &'static str) -> Result<u64> {
+    /// An unsigned LEB128 varint of at most `max_len` bytes (at most 10) and 64 bits. Longer forms
+    /// than needed (trailing zero groups) are accepted: the circuit does not force the shortest.
+    fn varint(&mut self, what: &'static str, max_len: usize) -> Result<u64> {
         let offset = self.pos;
         let mut value = 0u64;
-        for i in 0..10 {
+        for i in 0..max_len {
             let byte = self.u8(what)?;
             if i == 9 && byte > 1 {
-                return Err(Error::PubdataNonCanonical {
+                return Err(Error::PubdataMalformed {
                     offset,
                     reason: "varint above 2^64 - 1",
                 });
             }
             value |= u64::from(byte & 0x7f) << (7 * i);
             if byte & 0x80 == 0 {
-                if i > 0 && byte == 0 {
-                    return Err(Error::PubdataNonCanonical {
-                        offset,
-                        reason: "varint not in its shortest form",
-                    });
-                }
                 return Ok(value);
             }
         }
-        unreachable!("the tenth byte ends the varint or fails")
+        Err(Error::PubdataMalformed {
+            offset,
+            reason: if max_len == MAX_ROW_VARINT {
+                "a row's varint is longer than 5 bytes"
+            } else {
+                "varint longer than 10 bytes"
+            },
+        })
     }
 
-    /// A packed value of `key` over `previous`: must change the value, stay within 256 bits and use
-    /// the shortest packing.
+    /// The key of a first write: key tag, address (or the previous first write's, `last_address`)
+    /// and slot.
+    fn first_write_key(&mut self, last_address: Option<Address>) -> Result<EntryKey> {
+        let offset = self.pos;
+        let tag = self.u8("a key tag")?;
+        let address = if tag & SAME_ADDRESS != 0 {
+            last_address.ok_or(Error::PubdataMalformed {
+                offset,
+                reason: "a same-address key tag with no first write before it",
+            })?
+        } else {
+            Address::from_slice(self.bytes(20, "an address")?)
+        };
+        let slot_len = usize::from(tag & SLOT_LEN_MASK) + 1;
+        let kind = tag >> KIND_SHIFT;
+        if kind != StateKind::Storage as u8 && tag & SLOT_LEN_MASK != 0 {
+            return Err(Error::PubdataMalformed {
+                offset,
+                reason: "an account field's key tag with a slot length",
+            });
+        }
+        Ok(match kind {
+            0 => EntryKey::storage(
+                address,
+                U256::from_be_slice(self.bytes(slot_len, "a storage slot")?),
+            ),
+            1 => EntryKey::nonce(address),
+            2 => EntryKey::balance(address),
+            _ => EntryKey::code_hash(address),
+        })
+    }
+
+    /// A packed value of `key` over `previous`: must change the value, stay within 256 bits and be
+    /// a valid value of the entry. Any packing that gives the value is accepted.
     fn value(&mut self, key: EntryKey, previous: U256) -> Result<U256> {
         let offset = self.pos;
         let header = self.u8("a value header")?;
@@ -477,53 +476,30 @@ impl<'a> Reader<'a> {
             Packing::AddSmall(low + 1)
         } else {
             let len = usize::from(low);
-            if len > 32 || (len == 0 && packing != PACK_FULL) {
-                return Err(Error::PubdataNonCanonical {
+            if len > 32 {
+                return Err(Error::PubdataMalformed {
                     offset,
-                    reason: "value length above 32, or a zero-length delta",
+                    reason: "value length above 32",
                 });
             }
-            let bytes = self.bytes(len, "a value")?;
-            if bytes.first() == Some(&0) {
-                return Err(Error::PubdataNonCanonical {
-                    offset,
-                    reason: "value with a leading zero byte",
-                });
-            }
-            let word = U256::from_be_slice(bytes);
+            let word = U256::from_be_slice(self.bytes(len, "a value")?);
             match packing {
                 PACK_FULL => Packing::Full(word),
                 PACK_ADD => Packing::Add(word),
                 _ => Packing::Sub(word),
             }
         };
-        let value = match parsed {
-            Packing::Full(v) => Some(v),
-            Packing::Add(d) => previous.checked_add(d),
-            Packing::AddSmall(d) => previous.checked_add(U256::from(d)),
-            Packing::Sub(d) => previous.checked_sub(d),
-        }
-        .ok_or(Error::PubdataDeltaOutOfRange {
-            entry: key,
-            previous,
-        })?;
+        let value = parsed
+            .apply(previous)
+            .ok_or(Error::PubdataDeltaOutOfRange {
+                entry: key,
+                previous,
+            })?;
         if value == previous {
             return Err(Error::PubdataNoopWrite(key));
         }
-        if Packing::choose(previous, value) != parsed {
-            return Err(Error::PubdataNonCanonical {
-                offset,
-                reason: "value packing is not the shortest",
-            });
-        }
         key.check_value(value)?;
         Ok(value)
-    }
-
-    /// A safe preallocation for `count` items of at least `min_len` bytes each.
-    fn capacity(&self, count: u64, min_len: usize) -> usize {
-        let fits = (self.data.len() - self.pos) / min_len;
-        usize::try_from(count).map_or(fits, |count| count.min(fits))
     }
 }
 
@@ -537,12 +513,12 @@ mod tests {
         out
     }
 
-    fn read_varint(bytes: &[u8]) -> Result<u64> {
+    fn read_varint(bytes: &[u8], max_len: usize) -> Result<u64> {
         let mut r = Reader {
             data: bytes,
             pos: 0,
         };
-        let v = r.varint("test")?;
+        let v = r.varint("test", max_len)?;
         assert_eq!(r.pos, bytes.len());
         Ok(v)
     }
@@ -564,25 +540,36 @@ mod tests {
     }
 
     #[test]
-    fn varints_round_trip_and_reject_overlong_forms() {
+    fn varints_round_trip_and_accept_longer_forms() {
         for v in [0, 1, 127, 128, 300, u32::MAX as u64, u64::MAX] {
-            assert_eq!(read_varint(&varint(v)).unwrap(), v);
+            assert_eq!(read_varint(&varint(v), MAX_VARINT).unwrap(), v);
         }
         assert_eq!(varint(127), [0x7f]);
         assert_eq!(varint(128), [0x80, 0x01]);
         assert_eq!(varint(u64::MAX).len(), 10);
+        assert_eq!(varint(u64::from(u32::MAX)).len(), MAX_ROW_VARINT);
+        // Trailing zero groups: what a circuit may write.
+        assert_eq!(read_varint(&[0x80, 0x00], MAX_ROW_VARINT).unwrap(), 0);
+        assert_eq!(
+            read_varint(&[0x81, 0x80, 0x80, 0x80, 0x00], MAX_ROW_VARINT).unwrap(),
+            1
+        );
         assert!(matches!(
-            read_varint(&[0x80, 0x00]),
-            Err(Error::PubdataNonCanonical { offset: 0, .. })
+            read_varint(&[0x81, 0x80, 0x80, 0x80, 0x80, 0x00], MAX_ROW_VARINT),
+            Err(Error::PubdataMalformed { offset: 0, .. })
         ));
         let mut too_big = vec![0xff; 9];
         too_big.push(0x02);
         assert!(matches!(
-            read_varint(&too_big),
-            Err(Error::PubdataNonCanonical { .. })
+            read_varint(&too_big, MAX_VARINT),
+            Err(Error::PubdataMalformed { .. })
         ));
         assert!(matches!(
-            read_varint(&[0x80]),
+            read_varint(&[0x80; 11], MAX_VARINT),
+            Err(Error::PubdataMalformed { .. })
+        ));
+        assert!(matches!(
+            read_varint(&[0x80], MAX_VARINT),
             Err(Error::PubdataTruncated { offset: 1, .. })
         ));
     }
@@ -626,23 +613,23 @@ mod tests {
     }
 
     #[test]
-    fn values_reject_non_canonical_packings() {
-        let non_canonical = |prev: u64, bytes: &[u8]| {
-            assert!(
-                matches!(
-                    unpack(U256::from(prev), bytes),
-                    Err(Error::PubdataNonCanonical { .. })
-                ),
-                "{prev} {bytes:?}"
-            );
-        };
-        non_canonical(0, &[0x02, 0x00, 0x12]); // leading zero
-        non_canonical(0, &[0x21]); // length 33
-        non_canonical(0, &[0x40]); // zero-length delta
-        non_canonical(0, &[0x01, 0x05]); // 5 fits the header
-        non_canonical(0x1000, &[0x02, 0x10, 0x01]); // +1 fits the header
-        non_canonical(0x10, &[0x42, 0x01, 0xf0]); // add as long as full
-        non_canonical(5, &[0x81, 0x01]); // sub as long as full (4)
+    fn values_accept_every_packing_that_gives_the_value() {
+        let value = |prev: u64, bytes: &[u8]| unpack(U256::from(prev), bytes).unwrap();
+        assert_eq!(value(0, &[0x02, 0x00, 0x12]), U256::from(0x12)); // leading zero
+        assert_eq!(value(0, &[0x01, 0x05]), U256::from(5)); // 5 fits the header
+        assert_eq!(value(0x1000, &[0x02, 0x10, 0x01]), U256::from(0x1001));
+        assert_eq!(value(0x10, &[0x42, 0x01, 0xf0]), U256::from(0x200)); // add as long as full
+        assert_eq!(value(5, &[0x81, 0x01]), U256::from(4)); // sub as long as full
+        let mut padded = vec![0x20];
+        padded.extend_from_slice(&U256::from(9).to_be_bytes::<32>());
+        assert_eq!(value(0, &padded), U256::from(9));
+        assert!(matches!(
+            unpack(U256::ZERO, &[0x21]),
+            Err(Error::PubdataMalformed {
+                offset: 0,
+                reason: "value length above 32"
+            })
+        ));
     }
 
     #[test]
@@ -654,6 +641,10 @@ mod tests {
         ));
         assert!(matches!(
             unpack(U256::from(5), &[0x01, 0x05]),
+            Err(Error::PubdataNoopWrite(_))
+        ));
+        assert!(matches!(
+            unpack(U256::from(5), &[0x40]),
             Err(Error::PubdataNoopWrite(_))
         ));
         assert!(matches!(

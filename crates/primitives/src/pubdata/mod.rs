@@ -4,12 +4,14 @@
 //! is the normative description; this module is its reference implementation.
 //!
 //! A batch publishes the final value of each state entry it changed, once. An entry is a
-//! `(kind, address, slot)` of the state tree (`docs/state.md`). The first publication of an address
-//! gives it the next **account index** and the first publication of an entry gives it the next
-//! **entry index**, counted over the chain's whole history with the genesis state counted as
-//! published ([`PubdataTables::genesis`]). Later writes of a known entry name it by index alone,
-//! and every value is packed as the shortest of its minimal big-endian bytes or a delta from the
-//! previous value. New bytecode is published once, beside the writes.
+//! `(kind, address, slot)` of the state tree (`docs/state.md`) and lives at a fixed position, its
+//! **entry index**, from its first publication on; the genesis state counts as published
+//! ([`PubdataTables::genesis`]). The writes are one run of rows in ascending index, each naming its
+//! index by the gap from the row before: a row whose index holds a known entry is a repeated write
+//! (index and value only), any other is a first write and also carries the entry's kind, address
+//! (or "the previous first write's") and slot. Every value is packed as the shortest of its
+//! big-endian bytes or a delta from the previous value. New bytecode is published once, after the
+//! rows. The run of rows is what the batch proof re-encodes ([`write_run`]).
 //!
 //! ```
 //! use alloy_primitives::{Address, U256};
@@ -34,19 +36,20 @@
 //! # Sizes
 //!
 //! Bytes one transaction's writes add to a batch (the batch header, 21 bytes, is paid once per batch),
-//! with gas at 1 gwei and small indices (accounts below 16, entries fewer than 128 apart); each
-//! measured by the test `pubdata::tests::sizes`:
+//! with gas at 1 gwei and entries fewer than 128 positions apart; each measured by the test
+//! `pubdata::tests::sizes`:
 //!
 //! | transaction | writes | bytes |
 //! |---|---|---|
 //! | ETH transfer, 1 ETH between known accounts | sender nonce (2), sender balance (10), recipient balance (10) | 22 |
 //! | ERC-20 transfer, 250 tokens between known holders | sender and recipient balance slots (11 each), sender nonce (2), sender ETH balance minus the fee (8) | 32 |
-//! | ETH transfer, 1 ETH to a new account | as the first row, the recipient's balance a first write: address (20), account ref (1), header (1), value (8) | 42 |
-//! | first write of a mapping slot (250 tokens to a new holder of a known token) | account ref (1), slot (32), header (1), value (9) | 43 |
-//! | repeated write: a nonce increment | entry index (1), header with the +1 inside (1) | 2 |
+//! | ETH transfer, 1 ETH to a new account | as the first row, the recipient's balance a first write: gap (1), key tag (1), address (20), value (9) | 43 |
+//! | first write of a mapping slot (250 tokens to a new holder of a known token) | gap (1), key tag (1), address (20), slot (32), value (10) | 64 |
+//! | a second first write of the same account in the batch (e.g. its nonce) | gap (1), key tag (1), value (1) | 3 |
+//! | repeated write: a nonce increment | gap (1), value header with the +1 inside (1) | 2 |
 //!
-//! The fee recipient's balance (one write per batch) is not counted. Indices cost one more byte per
-//! write from account 16 and from entry gaps of 128 on (varints).
+//! The fee recipient's balance (one write per batch) is not counted. A gap costs one more byte from
+//! 128 on (varints). An address is published once per batch that gives it new entries.
 
 mod blob;
 mod builder;
@@ -57,7 +60,7 @@ mod tests;
 
 use std::{
     cmp::Ordering,
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet},
     fmt,
     hash::{Hash, Hasher},
 };
@@ -69,13 +72,13 @@ pub use blob::{
     from_blobs, to_blobs,
 };
 pub use builder::BatchBuilder;
-pub use codec::{decode, encode};
+pub use codec::{decode, encode, write_run};
 pub use evaluation::{EVALUATION_CHUNK_BYTES, evaluate, evaluation_challenge};
 
 use crate::{Error, Result, StateDiff, StateKind, state_key};
 
 /// Version byte of the pubdata layout (`docs/encodings.md`, "Rollup pubdata").
-pub const PUBDATA_VERSION: u8 = 1;
+pub const PUBDATA_VERSION: u8 = 2;
 
 /// One entry of the state tree: what it holds (`kind`), for which account, and the storage slot
 /// (zero for the account fields: nonce, balance, code hash).
@@ -248,14 +251,16 @@ pub struct DecodedBatch {
     pub writes: BatchWrites,
 }
 
-/// Everything a publisher or rebuilder remembers between batches: the account and entry index
-/// tables, each entry's current value, the code hashes whose bytecode is known, and the last block
-/// published. Publisher and rebuilder evolve identical tables batch by batch.
+/// Everything a publisher or rebuilder remembers between batches: the entries by tree position
+/// (entry index) with their current values, the code hashes whose bytecode is known, and the last
+/// block published. Publisher and rebuilder evolve identical tables batch by batch.
+///
+/// Positions may be sparse: the decoder accepts a first write at any free position, because the batch
+/// proof can only check that the position was empty (docs/encodings.md). The encoder fills them in
+/// order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PubdataTables {
-    accounts: Vec<Address>,
-    account_index: HashMap<Address, u64>,
-    entries: Vec<(EntryKey, U256)>,
+    entries: BTreeMap<u64, (EntryKey, U256)>,
     entry_index: BTreeMap<EntryKey, u64>,
     code: BTreeSet<B256>,
     last_block: u64,
@@ -268,20 +273,20 @@ impl PubdataTables {
     }
 
     /// Tables seeded with the genesis state (block 0), which counts as published: every non-zero
-    /// entry of `genesis`, sorted by `(address, kind, slot)`, gets the next entry index, and each
-    /// address the next account index at its first entry; every non-zero code hash counts as known
-    /// code.
+    /// entry of `genesis`, sorted by `(address, kind, slot)`, takes the next entry index from 0; every
+    /// non-zero code hash counts as known code.
     pub fn genesis(genesis: &StateDiff) -> Self {
         let writes = BatchWrites::from_diffs(&Self::new(), [genesis]);
         let mut tables = Self::new();
-        let mut accounts: Vec<Address> = writes.values.keys().map(|k| k.address).collect();
-        accounts.dedup();
-        let first: Vec<_> = writes.values.iter().map(|(k, v)| (*k, *v)).collect();
+        let first: Vec<_> = (0..)
+            .zip(&writes.values)
+            .map(|(index, (key, value))| (index, *key, *value))
+            .collect();
         let code = first
             .iter()
-            .filter(|(k, v)| k.kind == StateKind::CodeHash && !v.is_zero())
-            .map(|(_, v)| B256::from(*v));
-        tables.commit(0, &accounts, &first, &[], code);
+            .filter(|(_, k, v)| k.kind == StateKind::CodeHash && !v.is_zero())
+            .map(|(_, _, v)| B256::from(*v));
+        tables.commit(0, &first, &[], code);
         tables
     }
 
@@ -290,29 +295,21 @@ impl PubdataTables {
         self.last_block
     }
 
-    /// Number of accounts indexed so far.
-    pub fn account_count(&self) -> u64 {
-        self.accounts.len() as u64
-    }
-
     /// Number of entries indexed so far.
     pub fn entry_count(&self) -> u64 {
         self.entries.len() as u64
     }
 
-    /// The address with account index `index`.
-    pub fn account(&self, index: u64) -> Option<Address> {
-        self.accounts.get(usize::try_from(index).ok()?).copied()
+    /// The position the encoder gives the next new entry: one past the highest taken (0 when none).
+    pub fn next_index(&self) -> u64 {
+        self.entries
+            .last_key_value()
+            .map_or(0, |(index, _)| index + 1)
     }
 
-    /// The account index of `address`, once published.
-    pub fn account_index(&self, address: &Address) -> Option<u64> {
-        self.account_index.get(address).copied()
-    }
-
-    /// The entry with entry index `index` and its current value.
+    /// The entry at position `index` and its current value.
     pub fn entry(&self, index: u64) -> Option<(EntryKey, U256)> {
-        self.entries.get(usize::try_from(index).ok()?).copied()
+        self.entries.get(&index).copied()
     }
 
     /// The entry index of `key`, once published.
@@ -323,13 +320,24 @@ impl PubdataTables {
     /// The current value of `key` (zero when never published).
     pub fn value(&self, key: &EntryKey) -> U256 {
         self.entry_index(key)
-            .map_or(U256::ZERO, |i| self.entries[i as usize].1)
+            .and_then(|index| self.entry(index))
+            .map_or(U256::ZERO, |(_, value)| value)
     }
 
-    /// Every published entry with its current value, in index order (zero values included: an entry
-    /// keeps its index when cleared).
-    pub fn entries(&self) -> impl Iterator<Item = (EntryKey, U256)> + '_ {
-        self.entries.iter().copied()
+    /// Every published entry with its index and current value, by index (zero values included: an
+    /// entry keeps its position when cleared).
+    pub fn entries(&self) -> impl Iterator<Item = (u64, EntryKey, U256)> + '_ {
+        self.entries
+            .iter()
+            .map(|(index, (key, value))| (*index, *key, *value))
+    }
+
+    /// Whether any entry of `address` has been published.
+    pub fn knows_address(&self, address: &Address) -> bool {
+        self.entry_index
+            .range(EntryKey::storage(*address, U256::ZERO)..=EntryKey::code_hash(*address))
+            .next()
+            .is_some()
     }
 
     /// Whether the bytecode of `code_hash` has been published (or was in the genesis).
@@ -357,26 +365,22 @@ impl PubdataTables {
         Ok(())
     }
 
-    /// Records a checked batch: new accounts and first writes get the next indices in order.
+    /// Records a checked batch: first writes at their (free) positions, repeated writes' new values.
     fn commit(
         &mut self,
         last_block: u64,
-        new_accounts: &[Address],
-        first: &[(EntryKey, U256)],
+        first: &[(u64, EntryKey, U256)],
         repeated: &[(u64, U256)],
         code: impl IntoIterator<Item = B256>,
     ) {
-        for address in new_accounts {
-            self.account_index
-                .insert(*address, self.accounts.len() as u64);
-            self.accounts.push(*address);
-        }
-        for (key, value) in first {
-            self.entry_index.insert(*key, self.entries.len() as u64);
-            self.entries.push((*key, *value));
+        for (index, key, value) in first {
+            self.entry_index.insert(*key, *index);
+            self.entries.insert(*index, (*key, *value));
         }
         for (index, value) in repeated {
-            self.entries[*index as usize].1 = *value;
+            if let Some(entry) = self.entries.get_mut(index) {
+                entry.1 = *value;
+            }
         }
         self.code.extend(code);
         self.last_block = last_block;
