@@ -5,9 +5,11 @@
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use eyre::Result;
 use fractal_primitives::{
-    BatchHeader, L2_BRIDGE, Message, MessageTree, PriorityOp, SparseMerkleTree, StateKind,
-    balance_key, empty_subtree, payload_hash, poseidon,
-    pubdata::{evaluate, evaluation_challenge},
+    AccountDiff, AccountInfo, BatchHeader, L2_BRIDGE, Message, MessageTree, PriorityOp,
+    SparseMerkleTree, StateDiff, StateKind, balance_key, empty_subtree, payload_hash, poseidon,
+    pubdata::{
+        self, BatchWrites, BlockRange, EntryKey, PubdataTables, evaluate, evaluation_challenge,
+    },
     rolling_hash, state_key,
 };
 use serde_json::{Value, json};
@@ -171,6 +173,7 @@ pub(crate) fn generate() -> Result<String> {
         "poseidon": poseidon_cases,
         "payloadHashes": payload_cases,
         "pubdataEvaluations": evaluation_cases,
+        "pubdataRows": pubdata_rows()?,
         "messages": message_cases,
         "messageRoot": hex(tree.root()),
         "state": { "root": hex(state.root()?), "emptyRoot": hex(empty_subtree(16)), "entries": state_cases },
@@ -178,6 +181,162 @@ pub(crate) fn generate() -> Result<String> {
         "batch": batch,
     });
     Ok(serde_json::to_string_pretty(&sorted(doc))? + "\n")
+}
+
+/// Two batches' runs of write rows (pubdata version 2, docs/encodings.md) with each row's fields as the
+/// batch circuit takes them, and each run's evaluation at a point (docs/proofs.md): what the circuit's
+/// row encoding is held to (tests/circuits). The first batch is the encoder's (every row shape: repeated
+/// writes with one- and two-byte gaps, first writes of every kind, same-address keys, slots of 1, 2, 26
+/// and 32 bytes, the full, add, sub and small-add packings); the second is written by hand in longer forms the decoder also accepts
+/// (an overlong gap, a repeated address, a padded value, a delta where a small add would do).
+fn pubdata_rows() -> Result<Value> {
+    let ether = U256::from(10u64).pow(U256::from(18));
+    let (user, token, fresh, deployed) = (
+        address!("0x00000000000000000000000000000000000000a1"),
+        address!("0x00000000000000000000000000000000000000c0"),
+        address!("0x00000000000000000000000000000000000000f1"),
+        address!("0x00000000000000000000000000000000000000d0"),
+    );
+    let account = |address, nonce, balance, storage: Vec<(U256, U256)>| AccountDiff {
+        address,
+        info: Some(AccountInfo {
+            nonce,
+            balance,
+            ..Default::default()
+        }),
+        storage: storage.into_iter().collect(),
+        ..Default::default()
+    };
+    // 150 slots so that a repeated write can be more than 127 positions after the one before.
+    // Slot 0 holds a large value, so that a small change to it is an add.
+    let slots = (0..150u64)
+        .map(|i| (U256::from(i), U256::from(i + 1)))
+        .chain([(U256::ZERO, U256::from(1) << 200)])
+        .collect();
+    let genesis = StateDiff {
+        accounts: vec![
+            account(user, 5, U256::from(100u64) * ether, Vec::new()),
+            account(token, 1, U256::ZERO, slots),
+        ],
+    };
+    let mut tables = PubdataTables::genesis(&genesis);
+    let mapping = U256::from_be_bytes(keccak256([7u8; 64]).0);
+    let mut writes = BatchWrites::default();
+    for (key, value) in [
+        (EntryKey::nonce(user), U256::from(6)),
+        (
+            EntryKey::balance(user),
+            U256::from(99u64) * ether - U256::from(21_000u64),
+        ),
+        (
+            EntryKey::storage(token, U256::ZERO),
+            (U256::from(1) << 200) + U256::from(1000),
+        ),
+        (EntryKey::storage(token, U256::from(2)), U256::from(0x1234)),
+        (
+            EntryKey::storage(token, U256::from(140)),
+            (U256::from(1) << 100) + U256::from(141),
+        ),
+        (EntryKey::storage(token, U256::from(141)), U256::from(3)),
+        (
+            EntryKey::storage(token, mapping),
+            U256::from(250u64) * ether,
+        ),
+        (EntryKey::storage(token, U256::from(300)), U256::from(1)),
+        (EntryKey::storage(token, U256::from(1) << 200), U256::MAX),
+        (EntryKey::nonce(fresh), U256::from(1)),
+        (EntryKey::balance(fresh), ether),
+        (
+            EntryKey::code_hash(deployed),
+            U256::from_be_bytes(keccak256([0xfe]).0),
+        ),
+    ] {
+        writes.values.insert(key, value);
+    }
+    writes
+        .code
+        .insert(keccak256([0xfe]), Bytes::from_static(&[0xfe]));
+    let mut before = tables.clone();
+    let encoded = pubdata::encode(&mut tables, &writes, BlockRange::new(1, 1))?;
+
+    // By hand: repeated writes of the user's balance (a 2-byte delta where a small add would do) and
+    // the fresh account's nonce (padded to 32 bytes), then two first writes of the fresh account, the
+    // second with its address in full; the first row's gap is written in 3 bytes.
+    let balance = tables
+        .entry_index(&EntryKey::balance(user))
+        .expect("published");
+    let nonce = tables
+        .entry_index(&EntryKey::nonce(fresh))
+        .expect("published");
+    let next = tables.next_index();
+    let mut rows = vec![
+        (balance as u8 & 0x7f) | 0x80,
+        0x80 | (balance >> 7) as u8,
+        0x00,
+    ];
+    rows.extend_from_slice(&[0x42, 0x00, 0x05]);
+    let mut gap = nonce - balance - 1;
+    while gap >= 0x80 {
+        rows.push((gap as u8 & 0x7f) | 0x80);
+        gap >>= 7;
+    }
+    rows.push(gap as u8);
+    rows.push(0x20);
+    rows.extend_from_slice(&U256::from(9).to_be_bytes::<32>());
+    rows.extend_from_slice(&[(next - nonce - 1) as u8, 0x00]);
+    rows.extend_from_slice(fresh.as_slice());
+    rows.extend_from_slice(&[0x07, 0xc0]);
+    rows.extend_from_slice(&[0x00, 0x00]);
+    rows.extend_from_slice(fresh.as_slice());
+    rows.extend_from_slice(&[0x08, 0x01, 0x2a]);
+    let mut lenient = vec![pubdata::PUBDATA_VERSION];
+    lenient.extend_from_slice(&2u64.to_be_bytes());
+    lenient.extend_from_slice(&2u64.to_be_bytes());
+    lenient.extend_from_slice(&(rows.len() as u32).to_be_bytes());
+    lenient.extend_from_slice(&rows);
+
+    let mut cases = Vec::new();
+    for (number, data) in [(1u64, encoded.to_vec()), (2, lenient)] {
+        let decoded = pubdata::decode(&mut before, &data)?;
+        let run = pubdata::write_run(&data)?;
+        let commitment = U256::from(number * 1_000_003);
+        let z = evaluation_challenge(keccak256(&data), commitment)?;
+        let mut last: Option<u64> = None;
+        let mut last_address = Address::ZERO;
+        let rows: Vec<Value> = decoded
+            .rows
+            .iter()
+            .map(|row| {
+                let gap = last.map_or(row.index, |l| row.index - l - 1);
+                last = Some(row.index);
+                let previous_address = last_address;
+                let (same, slot_len) = row
+                    .key_encoding
+                    .map_or((false, 0), |e| (e.same_address, e.slot_len));
+                if row.key_encoding.is_some() {
+                    last_address = row.key.address;
+                }
+                json!({
+                    "bytes": Bytes::copy_from_slice(&data[row.bytes.clone()]),
+                    "index": row.index, "gap": gap, "gapLen": row.gap_len,
+                    "first": row.key_encoding.is_some(), "kind": row.key.kind as u8,
+                    "sameAddress": same, "address": row.key.address,
+                    "previousAddress": previous_address,
+                    "slot": hex(row.key.slot), "slotLen": slot_len,
+                    "key": hex(row.key.state_key()),
+                    "previous": hex(row.previous), "value": hex(row.value),
+                    "packing": row.value_header >> 6, "valueLen": row.value_header & 0x3f,
+                })
+            })
+            .collect();
+        cases.push(json!({
+            "pubdata": Bytes::from(data.clone()), "run": Bytes::copy_from_slice(&data[run.clone()]),
+            "rowCommitment": hex(commitment), "z": hex(z),
+            "y": hex(evaluate(&data[run], z)?),
+            "rows": rows,
+        }));
+    }
+    Ok(Value::Array(cases))
 }
 
 /// Rebuilds `value` with every object's keys in lexicographic order, so the file is the same whether or

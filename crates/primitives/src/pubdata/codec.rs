@@ -15,7 +15,10 @@ use std::{collections::BTreeSet, ops::Range};
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 
-use super::{BatchWrites, BlockRange, DecodedBatch, EntryKey, PUBDATA_VERSION, PubdataTables};
+use super::{
+    BatchWrites, BlockRange, DecodedBatch, EntryKey, KeyEncoding, PUBDATA_VERSION, PubdataTables,
+    Row,
+};
 use crate::{Error, Result, STATE_TREE_CAPACITY, StateKind};
 
 /// Fixed header: version, first block, last block, the rows' byte length.
@@ -194,6 +197,7 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
     let mut used_code = BTreeSet::new();
     let mut first: Vec<(u64, EntryKey, U256)> = Vec::new();
     let mut repeated: Vec<(u64, U256)> = Vec::new();
+    let mut decoded_rows = Vec::new();
     let mut rows = Reader {
         data: &data[..run.end],
         pos: run.start,
@@ -201,7 +205,9 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
     let mut last_index = None;
     let mut last_address = None;
     while rows.pos < run.end {
+        let start = rows.pos;
         let gap = rows.varint("an entry index gap", MAX_ROW_VARINT)?;
+        let gap_len = (rows.pos - start) as u8;
         let index = last_index.map_or(gap, |last: u64| last + 1 + gap);
         if index >= STATE_TREE_CAPACITY {
             return Err(Error::PubdataIndexOutOfRange {
@@ -210,25 +216,36 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
             });
         }
         last_index = Some(index);
-        let (key, value) = match tables.entry(index) {
-            Some((key, previous)) => {
-                let value = rows.value(key, previous)?;
-                repeated.push((index, value));
-                (key, value)
-            }
+        let (key, key_encoding, previous) = match tables.entry(index) {
+            Some((key, previous)) => (key, None, previous),
             None => {
-                let key = rows.first_write_key(last_address)?;
+                let (key, encoding) = rows.first_write_key(last_address)?;
                 if tables.entry_index(&key).is_some() || writes.values.contains_key(&key) {
                     return Err(Error::PubdataKnownEntry(key));
                 }
                 last_address = Some(key.address);
-                let value = rows.value(key, U256::ZERO)?;
-                first.push((index, key, value));
-                (key, value)
+                (key, Some(encoding), U256::ZERO)
             }
         };
+        let value_header = rows.data.get(rows.pos).copied();
+        let value = rows.value(key, previous)?;
+        if key_encoding.is_some() {
+            first.push((index, key, value));
+        } else {
+            repeated.push((index, value));
+        }
         note_code(&key, value, &mut used_code);
         writes.values.insert(key, value);
+        decoded_rows.push(Row {
+            index,
+            gap_len,
+            key,
+            key_encoding,
+            previous,
+            value,
+            value_header: value_header.expect("a value was read"),
+            bytes: start..rows.pos,
+        });
     }
 
     // New code, by strictly ascending hash, each unknown and used by a code-hash write.
@@ -260,7 +277,11 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
     check_used_code(tables, &used_code, |hash| writes.code.contains_key(hash))?;
 
     tables.commit(blocks.last, &first, &repeated, writes.code.keys().copied());
-    Ok(DecodedBatch { blocks, writes })
+    Ok(DecodedBatch {
+        blocks,
+        writes,
+        rows: decoded_rows,
+    })
 }
 
 /// Records the code hash a write sets, if any.
@@ -435,8 +456,11 @@ impl<'a> Reader<'a> {
     }
 
     /// The key of a first write: key tag, address (or the previous first write's, `last_address`)
-    /// and slot.
-    fn first_write_key(&mut self, last_address: Option<Address>) -> Result<EntryKey> {
+    /// and slot; with how the bytes write it.
+    fn first_write_key(
+        &mut self,
+        last_address: Option<Address>,
+    ) -> Result<(EntryKey, KeyEncoding)> {
         let offset = self.pos;
         let tag = self.u8("a key tag")?;
         let address = if tag & SAME_ADDRESS != 0 {
@@ -455,7 +479,7 @@ impl<'a> Reader<'a> {
                 reason: "an account field's key tag with a slot length",
             });
         }
-        Ok(match kind {
+        let key = match kind {
             0 => EntryKey::storage(
                 address,
                 U256::from_be_slice(self.bytes(slot_len, "a storage slot")?),
@@ -463,7 +487,12 @@ impl<'a> Reader<'a> {
             1 => EntryKey::nonce(address),
             2 => EntryKey::balance(address),
             _ => EntryKey::code_hash(address),
-        })
+        };
+        let encoding = KeyEncoding {
+            same_address: tag & SAME_ADDRESS != 0,
+            slot_len: if kind == 0 { slot_len as u8 } else { 0 },
+        };
+        Ok((key, encoding))
     }
 
     /// A packed value of `key` over `previous`: must change the value, stay within 256 bits and be

@@ -249,6 +249,39 @@ pub struct DecodedBatch {
     pub blocks: BlockRange,
     /// Its writes and new code.
     pub writes: BatchWrites,
+    /// Its run of write rows as published, by entry index.
+    pub rows: Vec<Row>,
+}
+
+/// One row of a batch's write run as published: the write and the encoding choices its bytes make,
+/// which the batch circuit re-creates (`docs/encodings.md`, "Rollup pubdata").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The entry index (tree position) written.
+    pub index: u64,
+    /// The byte length of the row's gap varint (1 to 5).
+    pub gap_len: u8,
+    /// The entry written.
+    pub key: EntryKey,
+    /// How a first write's key is written; `None` for a repeated write.
+    pub key_encoding: Option<KeyEncoding>,
+    /// The entry's value before the batch (zero for a first write).
+    pub previous: U256,
+    /// Its value after the batch.
+    pub value: U256,
+    /// The value's header byte: packing (bits 7–6) and length or small delta − 1 (bits 5–0).
+    pub value_header: u8,
+    /// Where the row's bytes lie in the pubdata.
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// How a first write's key is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyEncoding {
+    /// The address is the previous first write's, not repeated.
+    pub same_address: bool,
+    /// The byte length of a storage slot (1 to 32); 0 for account fields.
+    pub slot_len: u8,
 }
 
 /// Everything a publisher or rebuilder remembers between batches: the entries by tree position

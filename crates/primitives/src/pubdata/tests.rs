@@ -185,6 +185,23 @@ fn first_writes_carry_kind_address_and_slot() {
     rows.extend_from_slice(&[0x00, 0x60, 0xc0]); // index 9: nonce, same address, +1
     assert_eq!(bytes.to_vec(), batch(&rows));
     assert_eq!(write_run(&bytes).unwrap(), 21..21 + rows.len());
+    let decoded = decode(&mut small_genesis(), &bytes).unwrap();
+    let encodings: Vec<_> = decoded
+        .rows
+        .iter()
+        .map(|r| r.key_encoding.map(|e| (e.same_address, e.slot_len)))
+        .collect();
+    assert_eq!(
+        encodings,
+        [
+            Some((false, 0)),
+            Some((false, 1)),
+            Some((true, 2)),
+            Some((true, 26)),
+            Some((true, 0))
+        ]
+    );
+    check_rows(&t, &decoded, &bytes);
     assert_eq!(t.entry_count(), 10);
     assert_eq!(t.entry_index(&EntryKey::nonce(addr(1))), Some(5));
     assert_eq!(
@@ -234,6 +251,28 @@ fn decode_accepts_any_free_position_and_any_valid_packing() {
         ])
     );
     assert_eq!(decoded.entry_index(&EntryKey::balance(addr(9))), Some(1000));
+    // The rows keep the encoding the bytes chose: what the circuit re-creates.
+    let [padded, far] = &batch.rows[..] else {
+        panic!("two rows")
+    };
+    assert_eq!(
+        (padded.index, padded.gap_len, padded.value_header),
+        (0, 1, 0x02)
+    );
+    assert_eq!(padded.key_encoding, None);
+    assert_eq!(
+        (padded.previous, padded.value),
+        (U256::from(7), U256::from(8))
+    );
+    assert_eq!((far.index, far.gap_len, far.value_header), (1000, 3, 0x42));
+    assert_eq!(
+        far.key_encoding,
+        Some(KeyEncoding {
+            same_address: false,
+            slot_len: 0
+        })
+    );
+    assert_eq!(far.bytes, 25..25 + 3 + 1 + 20 + 3);
     assert_eq!((decoded.entry_count(), decoded.next_index()), (6, 1001));
     // The encoder continues after the highest position taken; the decoder agrees.
     let mut rebuilder = decoded.clone();
@@ -875,6 +914,30 @@ fn prop_genesis() -> PubdataTables {
     ]))
 }
 
+/// The rows of a decoded batch tile its write run, ascend, and say what the writes and tables say.
+fn check_rows(after: &PubdataTables, decoded: &DecodedBatch, bytes: &[u8]) {
+    let run = write_run(bytes).unwrap();
+    let mut at = run.start;
+    let mut last = None;
+    for row in &decoded.rows {
+        assert_eq!(row.bytes.start, at);
+        at = row.bytes.end;
+        assert!(last < Some(row.index));
+        last = Some(row.index);
+        assert_eq!(after.entry(row.index), Some((row.key, row.value)));
+        assert_eq!(decoded.writes.values.get(&row.key), Some(&row.value));
+        assert_ne!(row.previous, row.value);
+        assert!((1..=5).contains(&row.gap_len));
+        if let Some(encoding) = row.key_encoding {
+            assert_eq!(row.previous, U256::ZERO);
+            let is_storage = row.key.kind == StateKind::Storage;
+            assert_eq!(is_storage, (1..=32).contains(&encoding.slot_len));
+        }
+    }
+    assert_eq!(at, run.end);
+    assert_eq!(decoded.rows.len(), decoded.writes.values.len());
+}
+
 /// A batch as published: the tables before it, its writes, blocks and bytes.
 type Published = (PubdataTables, BatchWrites, BlockRange, Bytes);
 
@@ -906,6 +969,7 @@ proptest! {
             prop_assert_eq!(&encode(&mut before.clone(), w, *blocks).unwrap(), bytes);
             let decoded = decode(&mut rebuilder, bytes).unwrap();
             prop_assert_eq!(&decoded.writes, w);
+            check_rows(&rebuilder, &decoded, bytes);
             prop_assert_eq!(decoded.blocks, *blocks);
         }
         prop_assert_eq!(rebuilder, publisher);
@@ -942,7 +1006,8 @@ proptest! {
                 }
                 let again = encode(&mut before.clone(), &decoded.writes, decoded.blocks).unwrap();
                 let redecoded = decode(&mut before.clone(), &again).unwrap();
-                prop_assert_eq!(&redecoded, &decoded);
+                prop_assert_eq!((&redecoded.writes, redecoded.blocks), (&decoded.writes, decoded.blocks));
+                check_rows(&tables, &decoded, &mutated);
                 if mutated == bytes.to_vec() {
                     prop_assert_eq!((&decoded.writes, decoded.blocks), (w, *blocks));
                 }
