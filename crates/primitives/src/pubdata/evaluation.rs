@@ -10,9 +10,11 @@ use alloy_sol_types::SolValue;
 use ark_bn254::Fr;
 use ark_ff::Zero;
 
+use super::Row;
 use crate::{
     FieldElement, Result,
     field::{CHUNK_BYTES, chunk_word},
+    poseidon,
 };
 
 /// Bytes per coefficient: a 31-byte big-endian chunk is below 2²⁴⁸, so every chunk is a field element.
@@ -39,6 +41,48 @@ pub fn evaluation_challenge(pubdata_hash: B256, row_commitment: U256) -> Result<
         U256::from_be_bytes(keccak256((pubdata_hash, row_commitment).abi_encode_params()).0)
             .reduce(),
     )
+}
+
+/// The prover's commitment `P` to the rows it re-encodes (docs/proofs.md), which the evaluation point
+/// depends on: `P₀ = 0`, `Pᵢ₊₁ = Poseidon(Pᵢ, fᵢ, slotᵢ >> 128, slotᵢ mod 2¹²⁸, wordᵢ >> 128, wordᵢ mod 2¹²⁸)`
+/// over the rows in order, where `fᵢ` packs the row's small fields and address —
+/// `gap | gapLen << 32 | first << 35 | kind << 36 | sameAddress << 38 | slotLen << 39 | packing << 45 |
+/// valueLen << 47 | address << 53` — and `word` is the value packing's payload (the value for full, the
+/// delta for add and sub, 0 for a small add, whose delta is in `valueLen`). A repeated write's kind,
+/// address and slot are 0: its bytes do not say them. Everything the row's bytes are made of is in it,
+/// so `P` fixes the bytes before the point is drawn.
+pub fn row_commitment(rows: &[Row]) -> Result<U256> {
+    let half = |x: U256| [x >> 128, x & U256::from(u128::MAX)];
+    let mut commitment = U256::ZERO;
+    let mut last: Option<u64> = None;
+    for row in rows {
+        let gap = last.map_or(row.index, |l| row.index - l - 1);
+        last = Some(row.index);
+        let (packing, value_len) = (row.value_header >> 6, row.value_header & 0x3f);
+        let word = match packing {
+            0 => row.value,
+            1 => row.value - row.previous,
+            2 => row.previous - row.value,
+            _ => U256::ZERO,
+        };
+        let mut f = U256::from(gap)
+            | U256::from(row.gap_len) << 32
+            | U256::from(packing) << 45
+            | U256::from(value_len) << 47;
+        let mut slot = U256::ZERO;
+        if let Some(key) = row.key_encoding {
+            f |= U256::from(1) << 35
+                | U256::from(row.key.kind as u8) << 36
+                | U256::from(u8::from(key.same_address)) << 38
+                | U256::from(key.slot_len) << 39
+                | U256::from_be_slice(row.key.address.as_slice()) << 53;
+            slot = row.key.slot;
+        }
+        let [slot_hi, slot_lo] = half(slot);
+        let [word_hi, word_lo] = half(word);
+        commitment = poseidon(&[commitment, f, slot_hi, slot_lo, word_hi, word_lo])?;
+    }
+    Ok(commitment)
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub use blob::{
 };
 pub use builder::BatchBuilder;
 pub use codec::{decode, encode, write_run};
-pub use evaluation::{EVALUATION_CHUNK_BYTES, evaluate, evaluation_challenge};
+pub use evaluation::{EVALUATION_CHUNK_BYTES, evaluate, evaluation_challenge, row_commitment};
 
 use crate::{Error, Result, StateDiff, StateKind, state_key};
 

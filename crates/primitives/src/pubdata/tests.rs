@@ -1140,3 +1140,41 @@ proptest! {
         prop_assert_eq!(rebuilder, publisher);
     }
 }
+
+#[test]
+fn the_row_commitment_fixes_every_encoding_choice() {
+    assert_eq!(row_commitment(&[]).unwrap(), U256::ZERO);
+    let t = small_genesis();
+    let rows_of = |rows: &[u8]| decode(&mut t.clone(), &batch(rows)).unwrap().rows;
+    let commitment = |rows: &[u8]| row_commitment(&rows_of(rows)).unwrap();
+    // Entry 0 (7) to 8, and the nonce of addr(9) to 1 at position 5, in several encodings.
+    let mut shortest = vec![0x00, 0xc0, 0x04, 0x40];
+    shortest.extend_from_slice(addr(9).as_slice());
+    shortest.push(0xc0);
+    let base = commitment(&shortest);
+    assert_ne!(base, U256::ZERO);
+    assert_eq!(base, commitment(&shortest), "deterministic");
+    let variants: [&dyn Fn(&mut Vec<u8>); 4] = [
+        // A longer gap.
+        &|r| r.splice(0..1, [0x80, 0x00]).for_each(drop),
+        // A full value instead of a small add.
+        &|r| r.splice(1..2, [0x01, 0x08]).for_each(drop),
+        // An add of 1 in one byte.
+        &|r| r.splice(1..2, [0x41, 0x01]).for_each(drop),
+        // The nonce at position 6 instead.
+        &|r| r[2] = 0x05,
+    ];
+    let mut seen = vec![base];
+    for change in variants {
+        let mut rows = shortest.clone();
+        change(&mut rows);
+        let writes_before = decode(&mut t.clone(), &batch(&shortest)).unwrap().writes;
+        assert_eq!(
+            decode(&mut t.clone(), &batch(&rows)).unwrap().writes,
+            writes_before
+        );
+        let c = commitment(&rows);
+        assert!(!seen.contains(&c), "{rows:x?}");
+        seen.push(c);
+    }
+}
