@@ -1154,15 +1154,15 @@ fn the_row_commitment_fixes_every_encoding_choice() {
     let base = commitment(&shortest);
     assert_ne!(base, U256::ZERO);
     assert_eq!(base, commitment(&shortest), "deterministic");
-    let variants: [&dyn Fn(&mut Vec<u8>); 4] = [
+    let variants: [fn(&mut Vec<u8>); 4] = [
         // A longer gap.
-        &|r| r.splice(0..1, [0x80, 0x00]).for_each(drop),
+        |r| r.splice(0..1, [0x80, 0x00]).for_each(drop),
         // A full value instead of a small add.
-        &|r| r.splice(1..2, [0x01, 0x08]).for_each(drop),
+        |r| r.splice(1..2, [0x01, 0x08]).for_each(drop),
         // An add of 1 in one byte.
-        &|r| r.splice(1..2, [0x41, 0x01]).for_each(drop),
+        |r| r.splice(1..2, [0x41, 0x01]).for_each(drop),
         // The nonce at position 6 instead.
-        &|r| r[2] = 0x05,
+        |r| r[2] = 0x05,
     ];
     let mut seen = vec![base];
     for change in variants {
