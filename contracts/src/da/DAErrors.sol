@@ -59,6 +59,11 @@ error GuardianQuorumZeroAddress();
 /// @dev An evaluation point or a row commitment, `value`, is not a field element (it must be below the BN254
 /// scalar field modulus).
 error PubdataEvaluationNotInField(uint256 value);
+/// @dev Pubdata of `length` bytes ends before the `needed` bytes its header announces (the 21-byte header
+/// itself, or the run of write rows it says follows).
+error PubdataEvaluationTruncated(uint256 length, uint256 needed);
+/// @dev Pubdata starts with layout version `version`; only version 2 has a run of write rows to evaluate.
+error PubdataEvaluationVersionUnsupported(uint8 version);
 
 /// @dev `count` blob hashes were listed, outside [`min`, `max`].
 error RollupBlobCountOutOfRange(uint256 count, uint256 min, uint256 max);

@@ -2,7 +2,11 @@
 pragma solidity ^0.8.28;
 
 import {FractalConstants} from "../common/Constants.sol";
-import {PubdataEvaluationNotInField} from "./DAErrors.sol";
+import {
+    PubdataEvaluationNotInField,
+    PubdataEvaluationTruncated,
+    PubdataEvaluationVersionUnsupported
+} from "./DAErrors.sol";
 
 /// @title PubdataEvaluation
 /// @notice The parent's side of the polynomial evaluation that binds a batch proof to its published
@@ -15,6 +19,10 @@ import {PubdataEvaluationNotInField} from "./DAErrors.sol";
 library PubdataEvaluation {
     /// @dev Bytes per coefficient (a 31-byte chunk is below 2^248, so it is a field element).
     uint256 internal constant CHUNK_BYTES = 31;
+    /// @dev The pubdata layout with a run of write rows (docs/encodings.md, "Rollup pubdata").
+    uint8 internal constant PUBDATA_VERSION = 2;
+    /// @dev Its fixed header: version (1), first and last block (8 each), the run's byte length (4).
+    uint256 internal constant HEADER_BYTES = 21;
 
     /// @notice `y = Σ_j c_j · z^j mod r` over the 31-byte chunks `c_j` of `data`; 0 for empty data.
     /// @dev Reads only `data` (the calldata past its end is masked off).
@@ -47,6 +55,36 @@ library PubdataEvaluation {
                 y := addmod(mulmod(y, z, r), shr(8, calldataload(offset)), r)
             }
         }
+    }
+
+    /// @notice The run of write rows of a batch's pubdata: the `writesLength` bytes after the fixed header
+    /// (`0x02 ‖ firstBlock u64 ‖ lastBlock u64 ‖ writesLength u32`), which the batch proof re-encodes.
+    /// `fractal_primitives::pubdata::write_run` is the reference.
+    /// @dev Reads the header only; the rows and the code after them are not parsed.
+    /// @param pubdata The batch's pubdata, in calldata.
+    /// @return run The rows, a slice of `pubdata`.
+    function writeRun(bytes calldata pubdata) internal pure returns (bytes calldata run) {
+        if (pubdata.length < HEADER_BYTES) revert PubdataEvaluationTruncated(pubdata.length, HEADER_BYTES);
+        uint8 version = uint8(pubdata[0]);
+        if (version != PUBDATA_VERSION) revert PubdataEvaluationVersionUnsupported(version);
+        uint256 end = HEADER_BYTES + uint32(bytes4(pubdata[17:21]));
+        if (pubdata.length < end) revert PubdataEvaluationTruncated(pubdata.length, end);
+        return pubdata[HEADER_BYTES:end];
+    }
+
+    /// @notice A batch's evaluation: the point from the pubdata's hash and the row commitment, and its run of
+    /// write rows evaluated there — the two values the batch proof must match.
+    /// @param pubdata The batch's pubdata, in calldata.
+    /// @param rowCommitment The prover's commitment to its rows; must be a field element.
+    /// @return z The evaluation point.
+    /// @return y The run's evaluation at `z`.
+    function evaluateWrites(bytes calldata pubdata, uint256 rowCommitment)
+        internal
+        pure
+        returns (uint256 z, uint256 y)
+    {
+        z = challenge(keccak256(pubdata), rowCommitment);
+        y = evaluate(writeRun(pubdata), z);
     }
 
     /// @notice The evaluation point of a batch: `keccak256(abi.encode(pubdataHash, rowCommitment)) mod r`.

@@ -146,6 +146,10 @@ abstract contract Test {
         vm.assertEq(a, b, "bytes differ");
     }
 
+    function assertEq(bytes memory a, bytes memory b, string memory err) internal pure {
+        vm.assertEq(a, b, err);
+    }
+
     function assertEq(string memory a, string memory b) internal pure {
         vm.assertEq(a, b, "strings differ");
     }

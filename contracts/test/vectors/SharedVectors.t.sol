@@ -68,6 +68,23 @@ contract SharedVectorsTest is Test {
         }
     }
 
+    /// @dev Version-2 pubdata of two batches (the encoder's, and one in longer forms): the run of write rows
+    /// the contract cuts out, the point from Rust's row commitment, and the run's evaluation there.
+    function test_PubdataWriteRunsMatchRust() public {
+        PubdataEvaluationHarness harness = new PubdataEvaluationHarness();
+        for (uint256 i = 0; i < 2; ++i) {
+            bytes memory pubdata = vm.parseJsonBytes(json, _key(".pubdataRows", i, "pubdata"));
+            assertEq(
+                harness.writeRun(pubdata), vm.parseJsonBytes(json, _key(".pubdataRows", i, "run")), "run"
+            );
+            (uint256 z, uint256 y) = harness.evaluateWrites(
+                pubdata, vm.parseJsonUint(json, _key(".pubdataRows", i, "rowCommitment"))
+            );
+            assertEq(z, vm.parseJsonUint(json, _key(".pubdataRows", i, "z")), "z");
+            assertEq(y, vm.parseJsonUint(json, _key(".pubdataRows", i, "y")), "y");
+        }
+    }
+
     function test_MessageLeavesAndTreeMatchRust() public view {
         uint256 root = vm.parseJsonUint(json, ".messageRoot");
         for (uint256 i = 0; i < 3; ++i) {

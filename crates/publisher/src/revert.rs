@@ -100,6 +100,8 @@ errors!(
     da::GuardianQuorumTooManyGuardians,
     da::GuardianQuorumZeroAddress,
     da::PubdataEvaluationNotInField,
+    da::PubdataEvaluationTruncated,
+    da::PubdataEvaluationVersionUnsupported,
     da::RollupBlobCountOutOfRange,
     da::RollupBlobHashMismatch,
     da::RollupBlobMissing,

@@ -25,4 +25,16 @@ contract PubdataEvaluationHarness {
     function challenge(bytes32 pubdataHash, uint256 rowCommitment) external pure returns (uint256) {
         return PubdataEvaluation.challenge(pubdataHash, rowCommitment);
     }
+
+    function writeRun(bytes calldata pubdata) external pure returns (bytes memory) {
+        return PubdataEvaluation.writeRun(pubdata);
+    }
+
+    function evaluateWrites(bytes calldata pubdata, uint256 rowCommitment)
+        external
+        pure
+        returns (uint256, uint256)
+    {
+        return PubdataEvaluation.evaluateWrites(pubdata, rowCommitment);
+    }
 }
