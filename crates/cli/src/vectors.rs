@@ -6,7 +6,8 @@ use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use eyre::Result;
 use fractal_primitives::{
     AccountDiff, AccountInfo, BatchHeader, L2_BRIDGE, Message, MessageTree, PriorityOp,
-    SparseMerkleTree, StateDiff, StateKind, balance_key, empty_subtree, payload_hash, poseidon,
+    SparseMerkleTree, StateDiff, StateKind, StateTree, balance_key, empty_subtree, payload_hash,
+    poseidon,
     pubdata::{
         self, BatchWrites, BlockRange, EntryKey, PubdataTables, evaluate, evaluation_challenge,
     },
@@ -184,8 +185,9 @@ pub(crate) fn generate() -> Result<String> {
 }
 
 /// Two batches' runs of write rows (pubdata version 2, docs/encodings.md) with each row's fields as the
-/// batch circuit takes them, and each run's evaluation at a point (docs/proofs.md): what the circuit's
-/// row encoding is held to (tests/circuits). The first batch is the encoder's (every row shape: repeated
+/// batch circuit takes them and its state-tree write (the position's siblings, the roots before and
+/// after), each run's row commitment and its evaluation at the point drawn from it (docs/proofs.md):
+/// what the circuit's rows are held to (tests/circuits). The first batch is the encoder's (every row shape: repeated
 /// writes with one- and two-byte gaps, first writes of every kind, same-address keys, slots of 1, 2, 26
 /// and 32 bytes, the full, add, sub and small-add packings); the second is written by hand in longer forms the decoder also accepts
 /// (an overlong gap, a repeated address, a padded value, a delta where a small add would do).
@@ -220,6 +222,11 @@ fn pubdata_rows() -> Result<Value> {
         ],
     };
     let mut tables = PubdataTables::genesis(&genesis);
+    // The state tree the rows are applied to, each at its entry index (docs/state.md).
+    let mut tree = StateTree::new();
+    for (index, key, value) in tables.entries() {
+        tree.set(index, key.state_key(), value)?;
+    }
     let mapping = U256::from_be_bytes(keccak256([7u8; 64]).0);
     let mut writes = BatchWrites::default();
     for (key, value) in [
@@ -303,10 +310,12 @@ fn pubdata_rows() -> Result<Value> {
         let z = evaluation_challenge(keccak256(&data), commitment)?;
         let mut last: Option<u64> = None;
         let mut last_address = Address::ZERO;
+        let prev_root = tree.root();
         let rows: Vec<Value> = decoded
             .rows
             .iter()
             .map(|row| {
+                let witness = tree.set(row.index, row.key.state_key(), row.value)?;
                 let gap = last.map_or(row.index, |l| row.index - l - 1);
                 last = Some(row.index);
                 let previous_address = last_address;
@@ -316,7 +325,13 @@ fn pubdata_rows() -> Result<Value> {
                 if row.key_encoding.is_some() {
                     last_address = row.key.address;
                 }
-                json!({
+                Ok(json!({
+                    "oldRoot": hex(witness.old_root), "newRoot": hex(witness.new_root),
+                    "siblings": witness
+                        .siblings
+                        .iter()
+                        .map(|level| level.iter().copied().map(hex).collect::<Vec<_>>())
+                        .collect::<Vec<_>>(),
                     "bytes": Bytes::copy_from_slice(&data[row.bytes.clone()]),
                     "index": row.index, "gap": gap, "gapLen": row.gap_len,
                     "first": row.key_encoding.is_some(), "kind": row.key.kind as u8,
@@ -326,12 +341,13 @@ fn pubdata_rows() -> Result<Value> {
                     "key": hex(row.key.state_key()),
                     "previous": hex(row.previous), "value": hex(row.value),
                     "packing": row.value_header >> 6, "valueLen": row.value_header & 0x3f,
-                })
+                }))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         cases.push(json!({
             "pubdata": Bytes::from(data.clone()), "run": Bytes::copy_from_slice(&data[run.clone()]),
             "rowCommitment": hex(commitment), "z": hex(z),
+            "prevRoot": hex(prev_root), "newRoot": hex(tree.root()),
             "y": hex(evaluate(&data[run], z)?),
             "rows": rows,
         }));
