@@ -64,27 +64,34 @@ library PubdataEvaluation {
     /// @param pubdata The batch's pubdata, in calldata.
     /// @return run The rows, a slice of `pubdata`.
     function writeRun(bytes calldata pubdata) internal pure returns (bytes calldata run) {
-        if (pubdata.length < HEADER_BYTES) revert PubdataEvaluationTruncated(pubdata.length, HEADER_BYTES);
+        // The version first, then the length: the order of `fractal_primitives::pubdata::write_run`.
+        if (pubdata.length == 0) revert PubdataEvaluationTruncated(0, HEADER_BYTES);
         uint8 version = uint8(pubdata[0]);
         if (version != PUBDATA_VERSION) revert PubdataEvaluationVersionUnsupported(version);
+        if (pubdata.length < HEADER_BYTES) revert PubdataEvaluationTruncated(pubdata.length, HEADER_BYTES);
         uint256 end = HEADER_BYTES + uint32(bytes4(pubdata[17:21]));
         if (pubdata.length < end) revert PubdataEvaluationTruncated(pubdata.length, end);
         return pubdata[HEADER_BYTES:end];
     }
 
-    /// @notice A batch's evaluation: the point from the pubdata's hash and the row commitment, and its run of
-    /// write rows evaluated there — the two values the batch proof must match.
+    /// @notice A batch's evaluation: the point from the pubdata's hash and the row commitment, its run of
+    /// write rows evaluated there, and the run's length — the values the batch proof must match.
+    /// @dev Takes the hash rather than computing it: the DA policy calling it has hashed the pubdata already.
     /// @param pubdata The batch's pubdata, in calldata.
+    /// @param pubdataHash keccak256 of `pubdata` (the caller's).
     /// @param rowCommitment The prover's commitment to its rows; must be a field element.
     /// @return z The evaluation point.
     /// @return y The run's evaluation at `z`.
-    function evaluateWrites(bytes calldata pubdata, uint256 rowCommitment)
+    /// @return writesLength The run's length in bytes.
+    function evaluateWrites(bytes calldata pubdata, bytes32 pubdataHash, uint256 rowCommitment)
         internal
         pure
-        returns (uint256 z, uint256 y)
+        returns (uint256 z, uint256 y, uint256 writesLength)
     {
-        z = challenge(keccak256(pubdata), rowCommitment);
-        y = evaluate(writeRun(pubdata), z);
+        bytes calldata run = writeRun(pubdata);
+        z = challenge(pubdataHash, rowCommitment);
+        y = evaluate(run, z);
+        writesLength = run.length;
     }
 
     /// @notice The evaluation point of a batch: `keccak256(abi.encode(pubdataHash, rowCommitment)) mod r`.

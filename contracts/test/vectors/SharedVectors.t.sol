@@ -77,9 +77,10 @@ contract SharedVectorsTest is Test {
             assertEq(
                 harness.writeRun(pubdata), vm.parseJsonBytes(json, _key(".pubdataRows", i, "run")), "run"
             );
-            (uint256 z, uint256 y) = harness.evaluateWrites(
+            (uint256 z, uint256 y, uint256 writesLength) = harness.evaluateWrites(
                 pubdata, vm.parseJsonUint(json, _key(".pubdataRows", i, "rowCommitment"))
             );
+            assertEq(writesLength, vm.parseJsonBytes(json, _key(".pubdataRows", i, "run")).length, "length");
             assertEq(z, vm.parseJsonUint(json, _key(".pubdataRows", i, "z")), "z");
             assertEq(y, vm.parseJsonUint(json, _key(".pubdataRows", i, "y")), "y");
         }

@@ -6,8 +6,8 @@
 //! execute transactions from their receipts on L1.
 //!
 //! Setup, not measured: a `SlotWriter` (`contracts/test/bench/SlotWriter.sol`) deployed by dev
-//! account 0 in a batch of its own once the deposits' batch is executed (so that its account index is
-//! the same every run), then an ERC-20; `--holders` senders and as many recipients funded with ether
+//! account 0 in a batch of its own once the deposits' batch is executed (so that the positions of its
+//! entries, and the gaps the workloads' rows write, are the same every run), then an ERC-20; `--holders` senders and as many recipients funded with ether
 //! and minted tokens; one ERC-20 transfer per sender, so that its nonce is published too. Then, each
 //! workload waiting for the batches of the one before to be sealed and executed on L1:
 //! - **ERC-20 transfers**: each sender pays 250 tokens to its own recipient, a known holder;
@@ -851,8 +851,8 @@ async fn run_workloads(
         nonce: stack.nonce(deployer_key.address()).await?,
         key: deployer_key,
     };
-    // The slot writer gets a batch of its own after the deposits', so that its account index (the
-    // reference every first write of its slots carries) does not depend on how the setup's
+    // The slot writer gets a batch of its own after the deposits', so that the positions of its
+    // entries (and so the gaps of the rows that write them) do not depend on how the setup's
     // transactions fall into batches.
     tracing::info!(
         "setup: the deposits' batch executed on L1, then the slot writer deployed in its own"

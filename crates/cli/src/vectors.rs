@@ -308,23 +308,15 @@ fn pubdata_rows() -> Result<Value> {
         let run = pubdata::write_run(&data)?;
         let commitment = pubdata::row_commitment(&decoded.rows)?;
         let z = evaluation_challenge(keccak256(&data), commitment)?;
-        let mut last: Option<u64> = None;
-        let mut last_address = Address::ZERO;
         let prev_root = tree.root();
         let rows: Vec<Value> = decoded
             .rows
             .iter()
             .map(|row| {
                 let witness = tree.set(row.index, row.key.state_key(), row.value)?;
-                let gap = last.map_or(row.index, |l| row.index - l - 1);
-                last = Some(row.index);
-                let previous_address = last_address;
                 let (same, slot_len) = row
                     .key_encoding
                     .map_or((false, 0), |e| (e.same_address, e.slot_len));
-                if row.key_encoding.is_some() {
-                    last_address = row.key.address;
-                }
                 Ok(json!({
                     "oldRoot": hex(witness.old_root), "newRoot": hex(witness.new_root),
                     "siblings": witness
@@ -333,10 +325,9 @@ fn pubdata_rows() -> Result<Value> {
                         .map(|level| level.iter().copied().map(hex).collect::<Vec<_>>())
                         .collect::<Vec<_>>(),
                     "bytes": Bytes::copy_from_slice(&data[row.bytes.clone()]),
-                    "index": row.index, "gap": gap, "gapLen": row.gap_len,
+                    "index": row.index, "gap": row.gap, "gapLen": row.gap_len,
                     "first": row.key_encoding.is_some(), "kind": row.key.kind as u8,
                     "sameAddress": same, "address": row.key.address,
-                    "previousAddress": previous_address,
                     "slot": hex(row.key.slot), "slotLen": slot_len,
                     "key": hex(row.key.state_key()),
                     "previous": hex(row.previous), "value": hex(row.value),

@@ -217,10 +217,10 @@ struct OpenBatch {
 }
 
 /// Upper estimate of the pubdata bytes a diff adds: a first write of every entry it touches (pubdata
-/// version 2: the address once per account; per entry a gap of up to 2 bytes, a key tag and a value
+/// version 2: the address once per account; per entry a gap of up to 5 bytes, a key tag and a value
 /// of up to 33 bytes; a storage slot's 32 bytes), and its code.
 fn estimate(diff: &StateDiff) -> usize {
-    const ROW: usize = 2 + 1 + 33;
+    const ROW: usize = 5 + 1 + 33;
     diff.accounts
         .iter()
         .map(|a| {

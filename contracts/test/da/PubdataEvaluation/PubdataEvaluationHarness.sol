@@ -33,8 +33,8 @@ contract PubdataEvaluationHarness {
     function evaluateWrites(bytes calldata pubdata, uint256 rowCommitment)
         external
         pure
-        returns (uint256, uint256)
+        returns (uint256, uint256, uint256)
     {
-        return PubdataEvaluation.evaluateWrites(pubdata, rowCommitment);
+        return PubdataEvaluation.evaluateWrites(pubdata, keccak256(pubdata), rowCommitment);
     }
 }

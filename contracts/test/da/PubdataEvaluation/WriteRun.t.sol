@@ -44,7 +44,6 @@ contract PubdataEvaluationWriteRunTest is Test {
         public
         view
     {
-        vm.assume(rows.length <= type(uint32).max);
         assertEq(harness.writeRun(_pubdata(2, uint32(rows.length), bytes.concat(rows, code))), rows);
     }
 
@@ -54,9 +53,10 @@ contract PubdataEvaluationWriteRunTest is Test {
     {
         rowCommitment = bound(rowCommitment, 0, FractalConstants.FIELD_MODULUS - 1);
         bytes memory pubdata = _pubdata(2, uint32(rows.length), bytes.concat(rows, hex"01fe"));
-        (uint256 z, uint256 y) = harness.evaluateWrites(pubdata, rowCommitment);
+        (uint256 z, uint256 y, uint256 writesLength) = harness.evaluateWrites(pubdata, rowCommitment);
         assertEq(z, harness.challenge(keccak256(pubdata), rowCommitment), "z");
         assertEq(y, harness.evaluate(rows, z), "y");
+        assertEq(writesLength, rows.length, "length");
     }
 
     // ---------------------------------------------------------------- bad input
@@ -64,15 +64,21 @@ contract PubdataEvaluationWriteRunTest is Test {
     function testFuzz_RevertWhen_ShorterThanTheHeader(uint256 length) public {
         length = bound(length, 0, 20);
         bytes memory pubdata = new bytes(length);
+        // Version 2, so that the length is what fails (a wrong version fails first, as in Rust).
         if (length > 0) pubdata[0] = 0x02;
         vm.expectRevert(abi.encodeWithSelector(PubdataEvaluationTruncated.selector, length, 21));
         harness.writeRun(pubdata);
     }
 
-    function testFuzz_RevertWhen_VersionIsNotTwo(uint8 version) public {
+    function testFuzz_RevertWhen_VersionIsNotTwo(uint8 version, uint256 length) public {
         vm.assume(version != 2);
         vm.expectRevert(abi.encodeWithSelector(PubdataEvaluationVersionUnsupported.selector, version));
         harness.writeRun(_pubdata(version, 0, ""));
+        // Also when the header is cut short.
+        bytes memory short = new bytes(bound(length, 1, 20));
+        short[0] = bytes1(version);
+        vm.expectRevert(abi.encodeWithSelector(PubdataEvaluationVersionUnsupported.selector, version));
+        harness.writeRun(short);
     }
 
     function testFuzz_RevertWhen_TheRunGoesPastTheEnd(bytes calldata rest, uint32 writesLength) public {

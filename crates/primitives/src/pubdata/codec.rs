@@ -42,8 +42,9 @@ const PACK_ADD_SMALL: u8 = 3;
 const MAX_SMALL_DELTA: u8 = 64;
 
 /// Encodes `writes` as the pubdata of the batch covering `blocks`, on top of `tables`, and records
-/// the batch in `tables`: the first writes take the next free entry indices
-/// ([`PubdataTables::next_index`]) in `(address, kind, slot)` order. On error `tables` is unchanged.
+/// the batch in `tables`: the first writes take free positions in `(address, kind, slot)` order, the
+/// ones after the highest taken ([`PubdataTables::next_index`]), or the lowest free ones when those
+/// run past the tree. On error `tables` is unchanged.
 ///
 /// Fails when `blocks` does not follow `tables`' last block, when a write leaves its entry's value
 /// unchanged or is not a valid value for the entry, when a code-hash write names code that is
@@ -90,50 +91,36 @@ pub fn encode(
     }
     check_used_code(tables, &used_code, |hash| writes.code.contains_key(hash))?;
     repeated.sort_unstable_by_key(|(index, _, _)| *index);
-    let next = tables.next_index();
-    let end = next + first.len() as u64;
-    if end > STATE_TREE_CAPACITY {
-        return Err(Error::PubdataIndexOutOfRange {
-            index: end - 1,
-            capacity: STATE_TREE_CAPACITY,
-        });
-    }
-    let first: Vec<(u64, EntryKey, U256)> = (next..)
+    let first: Vec<(u64, EntryKey, U256)> = tables
+        .free_positions(first.len() as u64)?
+        .into_iter()
         .zip(first)
         .map(|(index, (key, value))| (index, key, value))
         .collect();
 
-    // Every repeated write's index is below `next`, so the run is ascending: repeated writes, then
-    // first writes.
+    // One run in ascending index: usually the repeated writes, then the first writes (all above
+    // them); merged when first writes fill free positions below.
     let mut rows = Vec::with_capacity(8 * repeated.len() + 45 * first.len());
+    let mut ordered: Vec<(u64, Option<EntryKey>, U256, U256)> = repeated
+        .iter()
+        .map(|(index, value, previous)| (*index, None, *previous, *value))
+        .chain(
+            first
+                .iter()
+                .map(|(index, key, value)| (*index, Some(*key), U256::ZERO, *value)),
+        )
+        .collect();
+    ordered.sort_unstable_by_key(|(index, ..)| *index);
     let mut last_index = None;
-    for (index, value, previous) in &repeated {
-        write_varint(&mut rows, gap(last_index, *index));
-        last_index = Some(*index);
-        Packing::choose(*previous, *value).write(&mut rows);
-    }
     let mut last_address = None;
-    for (index, key, value) in &first {
-        write_varint(&mut rows, gap(last_index, *index));
-        last_index = Some(*index);
-        let same = last_address == Some(key.address);
-        let mut tag = (key.kind as u8) << KIND_SHIFT;
-        if same {
-            tag |= SAME_ADDRESS;
+    for (index, key, previous, value) in ordered {
+        write_varint(&mut rows, gap(last_index, index));
+        last_index = Some(index);
+        if let Some(key) = key {
+            write_key(&mut rows, &key, last_address == Some(key.address));
+            last_address = Some(key.address);
         }
-        let slot_len = key.slot.byte_len().max(1);
-        if key.kind == StateKind::Storage {
-            tag |= (slot_len - 1) as u8;
-        }
-        rows.push(tag);
-        if !same {
-            rows.extend_from_slice(key.address.as_slice());
-        }
-        if key.kind == StateKind::Storage {
-            rows.extend_from_slice(&key.slot.to_be_bytes::<32>()[32 - slot_len..]);
-        }
-        last_address = Some(key.address);
-        Packing::choose(U256::ZERO, *value).write(&mut rows);
+        Packing::choose(previous, value).write(&mut rows);
     }
     let writes_len =
         u32::try_from(rows.len()).map_err(|_| Error::PubdataTooLarge { len: rows.len() })?;
@@ -154,6 +141,26 @@ pub fn encode(
     let repeated: Vec<_> = repeated.iter().map(|(i, v, _)| (*i, *v)).collect();
     tables.commit(blocks.last, &first, &repeated, writes.code.keys().copied());
     Ok(out.into())
+}
+
+/// Writes a first write's key: its tag, its address unless `same` (the previous first write's), and a
+/// storage slot's minimal big-endian bytes (at least one).
+fn write_key(out: &mut Vec<u8>, key: &EntryKey, same: bool) {
+    let mut tag = (key.kind as u8) << KIND_SHIFT;
+    if same {
+        tag |= SAME_ADDRESS;
+    }
+    let slot_len = key.slot.byte_len().max(1);
+    if key.kind == StateKind::Storage {
+        tag |= (slot_len - 1) as u8;
+    }
+    out.push(tag);
+    if !same {
+        out.extend_from_slice(key.address.as_slice());
+    }
+    if key.kind == StateKind::Storage {
+        out.extend_from_slice(&key.slot.to_be_bytes::<32>()[32 - slot_len..]);
+    }
 }
 
 /// The gap a row writes before `index`, the row before it being at `last` (none: the first row).
@@ -182,7 +189,7 @@ pub fn write_run(data: &[u8]) -> Result<Range<usize>> {
 ///
 /// A row is a repeated write when its index holds a known entry and a first write otherwise. The
 /// decoder refuses: an unknown version, a block range that does not follow `tables`, truncated input,
-/// a row running past the writes' length or trailing bytes, an index beyond the state tree, a
+/// a row running past the writes' length, an index beyond the state tree, a
 /// malformed key tag or a same-address tag with no first write before it, a first write of an entry
 /// that already has an index, a write that changes nothing, a delta that over- or underflows, a
 /// value longer than 32 bytes or invalid for its entry, a code hash without code, and code that is
@@ -228,7 +235,7 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
             }
         };
         let value_header = rows.data.get(rows.pos).copied();
-        let value = rows.value(key, previous)?;
+        let (value, word) = rows.value(key, previous)?;
         if key_encoding.is_some() {
             first.push((index, key, value));
         } else {
@@ -238,12 +245,14 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
         writes.values.insert(key, value);
         decoded_rows.push(Row {
             index,
+            gap,
             gap_len,
             key,
             key_encoding,
             previous,
             value,
             value_header: value_header.expect("a value was read"),
+            word,
             bytes: start..rows.pos,
         });
     }
@@ -253,6 +262,12 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
     while r.pos < data.len() {
         let offset = r.pos;
         let len = r.varint("a code length", MAX_VARINT)?;
+        if r.pos - offset != varint_len(len) {
+            return Err(Error::PubdataMalformed {
+                offset,
+                reason: "a code length not in its shortest form (only rows accept longer varints)",
+            });
+        }
         if len == 0 {
             return Err(Error::PubdataMalformed {
                 offset,
@@ -371,6 +386,15 @@ impl Packing {
         out.extend_from_slice(&word.to_be_bytes::<32>()[32 - len..]);
     }
 
+    /// What the packing's bytes carry: the value or the delta (0 for a small add, whose delta is in
+    /// the header).
+    fn payload(self) -> U256 {
+        match self {
+            Self::Full(word) | Self::Add(word) | Self::Sub(word) => word,
+            Self::AddSmall(_) => U256::ZERO,
+        }
+    }
+
     /// The value this packing gives over `previous`, unless it leaves the 256-bit range.
     fn apply(self, previous: U256) -> Option<U256> {
         match self {
@@ -380,6 +404,11 @@ impl Packing {
             Self::Sub(d) => previous.checked_sub(d),
         }
     }
+}
+
+/// The bytes of `value`'s shortest LEB128 varint.
+fn varint_len(value: u64) -> usize {
+    (64 - value.leading_zeros() as usize).max(1).div_ceil(7)
 }
 
 /// Appends `value` as an unsigned LEB128 varint, in its shortest form.
@@ -428,7 +457,8 @@ impl<'a> Reader<'a> {
     }
 
     /// An unsigned LEB128 varint of at most `max_len` bytes (at most 10) and 64 bits. Longer forms
-    /// than needed (trailing zero groups) are accepted: the circuit does not force the shortest.
+    /// than needed (trailing zero groups) are accepted here: a row's gap may be written so, because
+    /// the circuit does not force the shortest (code lengths are checked by the caller).
     fn varint(&mut self, what: &'static str, max_len: usize) -> Result<u64> {
         let offset = self.pos;
         let mut value = 0u64;
@@ -495,9 +525,10 @@ impl<'a> Reader<'a> {
         Ok((key, encoding))
     }
 
-    /// A packed value of `key` over `previous`: must change the value, stay within 256 bits and be
-    /// a valid value of the entry. Any packing that gives the value is accepted.
-    fn value(&mut self, key: EntryKey, previous: U256) -> Result<U256> {
+    /// A packed value of `key` over `previous`, with the packing's payload (the value, the delta, or 0
+    /// for a small add): must change the value, stay within 256 bits and be a valid value of the entry.
+    /// Any packing that gives the value is accepted.
+    fn value(&mut self, key: EntryKey, previous: U256) -> Result<(U256, U256)> {
         let offset = self.pos;
         let header = self.u8("a value header")?;
         let (packing, low) = (header >> 6, header & 0x3f);
@@ -528,7 +559,7 @@ impl<'a> Reader<'a> {
             return Err(Error::PubdataNoopWrite(key));
         }
         key.check_value(value)?;
-        Ok(value)
+        Ok((value, parsed.payload()))
     }
 }
 
@@ -563,7 +594,7 @@ mod tests {
             data: bytes,
             pos: 0,
         };
-        let v = r.value(EntryKey::storage(Address::ZERO, U256::ZERO), previous)?;
+        let (v, _) = r.value(EntryKey::storage(Address::ZERO, U256::ZERO), previous)?;
         assert_eq!(r.pos, bytes.len());
         Ok(v)
     }

@@ -54,21 +54,11 @@ pub fn evaluation_challenge(pubdata_hash: B256, row_commitment: U256) -> Result<
 pub fn row_commitment(rows: &[Row]) -> Result<U256> {
     let half = |x: U256| [x >> 128, x & U256::from(u128::MAX)];
     let mut commitment = U256::ZERO;
-    let mut last: Option<u64> = None;
     for row in rows {
-        let gap = last.map_or(row.index, |l| row.index - l - 1);
-        last = Some(row.index);
-        let (packing, value_len) = (row.value_header >> 6, row.value_header & 0x3f);
-        let word = match packing {
-            0 => row.value,
-            1 => row.value - row.previous,
-            2 => row.previous - row.value,
-            _ => U256::ZERO,
-        };
-        let mut f = U256::from(gap)
+        let mut f = U256::from(row.gap)
             | U256::from(row.gap_len) << 32
-            | U256::from(packing) << 45
-            | U256::from(value_len) << 47;
+            | U256::from(row.value_header >> 6) << 45
+            | U256::from(row.value_header & 0x3f) << 47;
         let mut slot = U256::ZERO;
         if let Some(key) = row.key_encoding {
             f |= U256::from(1) << 35
@@ -79,7 +69,7 @@ pub fn row_commitment(rows: &[Row]) -> Result<U256> {
             slot = row.key.slot;
         }
         let [slot_hi, slot_lo] = half(slot);
-        let [word_hi, word_lo] = half(word);
+        let [word_hi, word_lo] = half(row.word);
         commitment = poseidon(&[commitment, f, slot_hi, slot_lo, word_hi, word_lo])?;
     }
     Ok(commitment)

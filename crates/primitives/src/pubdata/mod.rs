@@ -259,6 +259,9 @@ pub struct DecodedBatch {
 pub struct Row {
     /// The entry index (tree position) written.
     pub index: u64,
+    /// The gap before it: `index` minus the previous row's index minus 1 (the batch's first row: its
+    /// index).
+    pub gap: u64,
     /// The byte length of the row's gap varint (1 to 5).
     pub gap_len: u8,
     /// The entry written.
@@ -271,6 +274,9 @@ pub struct Row {
     pub value: U256,
     /// The value's header byte: packing (bits 7–6) and length or small delta − 1 (bits 5–0).
     pub value_header: u8,
+    /// What the value's bytes carry: the value (full packing), the delta (add, sub), or 0 (small
+    /// add).
+    pub word: U256,
     /// Where the row's bytes lie in the pubdata.
     pub bytes: std::ops::Range<usize>,
 }
@@ -333,7 +339,8 @@ impl PubdataTables {
         self.entries.len() as u64
     }
 
-    /// The position the encoder gives the next new entry: one past the highest taken (0 when none).
+    /// One past the highest position taken (0 when none): where the encoder puts new entries while
+    /// the tree has room above.
     pub fn next_index(&self) -> u64 {
         self.entries
             .last_key_value()
@@ -383,6 +390,32 @@ impl PubdataTables {
         self.entry_index
             .range(EntryKey::storage(address, U256::ZERO)..=EntryKey::storage(address, U256::MAX))
             .map(|(k, _)| k.slot)
+    }
+
+    /// `count` free positions for new entries, ascending: the ones after the highest taken, or, when
+    /// those would run past the tree, the lowest free ones (a batch may have placed an entry high
+    /// up; the tree is only full when every position is taken).
+    fn free_positions(&self, count: u64) -> Result<Vec<u64>> {
+        let next = self.next_index();
+        if count <= crate::STATE_TREE_CAPACITY - next {
+            return Ok((next..next + count).collect());
+        }
+        let mut free = Vec::new();
+        let mut candidate = 0;
+        for &taken in self.entries.keys().chain([&crate::STATE_TREE_CAPACITY]) {
+            while candidate < taken && (free.len() as u64) < count {
+                free.push(candidate);
+                candidate += 1;
+            }
+            candidate = taken + 1;
+        }
+        if (free.len() as u64) < count {
+            return Err(Error::PubdataIndexOutOfRange {
+                index: crate::STATE_TREE_CAPACITY,
+                capacity: crate::STATE_TREE_CAPACITY,
+            });
+        }
+        Ok(free)
     }
 
     /// Checks that `blocks` starts right after the last published block and is not empty.

@@ -273,6 +273,7 @@ fn decode_accepts_any_free_position_and_any_valid_packing() {
         })
     );
     assert_eq!(far.bytes, 25..25 + 3 + 1 + 20 + 3);
+    assert_eq!((far.gap, far.word), (999, U256::from(5)));
     assert_eq!((decoded.entry_count(), decoded.next_index()), (6, 1001));
     // The encoder continues after the highest position taken; the decoder agrees.
     let mut rebuilder = decoded.clone();
@@ -530,11 +531,55 @@ fn decode_refuses_bad_first_writes() {
         decode_err(&t, &batch(&rows)),
         Error::PubdataIndexOutOfRange { index, capacity } if index == capacity
     ));
-    // A full tree takes no new entry.
-    assert!(matches!(
-        encode_err(&tables, &writes(&[(EntryKey::nonce(addr(8)), U256::from(1))]), BlockRange::new(2, 2)),
-        Error::PubdataIndexOutOfRange { index, .. } if index == STATE_TREE_CAPACITY
-    ));
+}
+
+#[test]
+fn an_entry_at_the_top_of_the_tree_does_not_stop_new_entries() {
+    // A batch puts the nonce of addr(9) at position 2^32 - 1, the tree's last: there is nothing after
+    // it, so the encoder takes the lowest free positions (5, 6), ascending in key order, and writes
+    // them between the repeated writes; the decoder agrees.
+    let mut rows = vec![0xff, 0xff, 0xff, 0xff, 0x0f];
+    rows.extend(first_row(0, 0x40, addr(9), &[], &[0xc0])[1..].iter());
+    let mut tables = small_genesis();
+    decode(&mut tables, &batch(&rows)).unwrap();
+    assert_eq!(tables.next_index(), STATE_TREE_CAPACITY);
+    let mut rebuilder = tables.clone();
+    let w = writes(&[
+        (EntryKey::nonce(addr(3)), U256::from(1)),
+        (EntryKey::balance(addr(3)), U256::from(2)),
+        (EntryKey::nonce(addr(9)), U256::from(2)),
+        (EntryKey::balance(addr(1)), U256::from(8)),
+    ]);
+    let bytes = encode(&mut tables, &w, BlockRange::new(2, 2)).unwrap();
+    let decoded = decode(&mut rebuilder, &bytes).unwrap();
+    assert_eq!(decoded.writes, w);
+    assert_eq!(rebuilder, tables);
+    assert_eq!(tables.entry_index(&EntryKey::nonce(addr(3))), Some(5));
+    assert_eq!(tables.entry_index(&EntryKey::balance(addr(3))), Some(6));
+    let order: Vec<_> = decoded.rows.iter().map(|r| r.index).collect();
+    assert_eq!(order, [0, 5, 6, STATE_TREE_CAPACITY - 1]);
+    check_rows(&tables, &decoded, &bytes);
+}
+
+#[test]
+fn decode_accepts_padded_slots_and_refuses_long_payloads() {
+    let t = small_genesis();
+    // Slot 5 in three bytes.
+    let rows = first_row(5, 0x02, addr(9), &[0x00, 0x00, 0x05], &[0xc0]);
+    let decoded = decode(&mut t.clone(), &batch(&rows)).unwrap();
+    let row = &decoded.rows[0];
+    assert_eq!(row.key, EntryKey::storage(addr(9), U256::from(5)));
+    assert_eq!(row.key_encoding.map(|e| e.slot_len), Some(3));
+    for header in [0x61, 0xa1] {
+        // Add and sub of 33 bytes.
+        assert!(matches!(
+            decode_err(&t, &batch(&[0x00, header])),
+            Error::PubdataMalformed {
+                reason: "value length above 32",
+                ..
+            }
+        ));
+    }
 }
 
 #[test]
@@ -603,6 +648,13 @@ fn decode_refuses_bad_code() {
             section: "code",
             ..
         }
+    ));
+    // A code length in a longer form than needed: only rows take longer varints.
+    let mut overlong = sets_code(hash_value(unknown), &[]);
+    overlong.extend_from_slice(&[0x81, 0x00, 0xfe]);
+    assert!(matches!(
+        decode_err(&t, &overlong),
+        Error::PubdataMalformed { .. }
     ));
     let mut truncated = sets_code(hash_value(unknown), &[unknown]);
     *truncated.iter_mut().rev().nth(1).unwrap() = 2;
@@ -923,6 +975,7 @@ fn check_rows(after: &PubdataTables, decoded: &DecodedBatch, bytes: &[u8]) {
         assert_eq!(row.bytes.start, at);
         at = row.bytes.end;
         assert!(last < Some(row.index));
+        assert_eq!(row.gap, last.map_or(row.index, |l| row.index - l - 1));
         last = Some(row.index);
         assert_eq!(after.entry(row.index), Some((row.key, row.value)));
         assert_eq!(decoded.writes.values.get(&row.key), Some(&row.value));
@@ -1139,6 +1192,26 @@ proptest! {
         }
         prop_assert_eq!(rebuilder, publisher);
     }
+}
+
+#[test]
+fn the_row_commitment_is_its_formula() {
+    // One first write of slot 0x0102 of addr(9) at position 7 (gap 7), same address off, value 0x1234
+    // in full: f = 7 | 1 << 32 | 1 << 35 | 0 << 36 | 0 << 38 | 2 << 39 | 0 << 45 | 2 << 47 | addr << 53.
+    let mut t = small_genesis();
+    let rows = first_row(7, 0x01, addr(9), &[0x01, 0x02], &[0x02, 0x12, 0x34]);
+    let decoded = decode(&mut t, &batch(&rows)).unwrap();
+    let f = U256::from(7u64 | 1 << 32 | 1 << 35 | 2 << 39 | 2 << 47) | U256::from(9) << 53;
+    let expected = crate::poseidon(&[
+        U256::ZERO,
+        f,
+        U256::ZERO,
+        U256::from(0x0102),
+        U256::ZERO,
+        U256::from(0x1234),
+    ])
+    .unwrap();
+    assert_eq!(row_commitment(&decoded.rows).unwrap(), expected);
 }
 
 #[test]
