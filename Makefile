@@ -51,6 +51,7 @@ test-rust: circuits ## Rust unit and integration tests (the prover's use the com
 test-circuits: bootstrap ## Circuit templates on their own, against references written in the tests (tests/circuits)
 	node tests/circuits/stream_append.mjs
 	node tests/circuits/pubdata_row.mjs
+	node tests/circuits/bound_writes.mjs
 
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test

@@ -6,52 +6,17 @@
 //     varint(gap) ‖ [first writes: keyTag ‖ address unless same-address ‖ slot (storage)] ‖ header ‖ word
 // The circuit must append exactly these bytes to the stream (y = Σ_j c_j · z^j over 31-byte big-endian
 // chunks), from any stream position, and refuse rows the layout does not allow.
-import {execFile, execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {createRequire} from "node:module";
-import {tmpdir} from "node:os";
-import {join, resolve} from "node:path";
-import {promisify} from "node:util";
+import {readFileSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
 import {buildPoseidon} from "circomlibjs";
+import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, rowFields, rustBatches} from "./common.mjs";
 
-const require = createRequire(import.meta.url);
-const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const R = 4; // rows chained in the harness
-const root = resolve(".");
-const work = mkdtempSync(join(tmpdir(), "fractal-row-"));
+const work = workDir("row");
 const poseidon = await buildPoseidon();
 const hash = (xs) => poseidon.F.toObject(poseidon(xs));
 
-let failures = 0;
-let passes = 0;
-function check(ok, what) {
-    if (ok) {
-        passes++;
-        console.log(`ok   - ${what}`);
-    } else {
-        failures++;
-        console.log(`FAIL - ${what}`);
-    }
-}
-
-const mod = (x) => ((x % P) + P) % P;
-function pow(b, e) {
-    let r = 1n;
-    b = mod(b);
-    while (e > 0n) {
-        if (e & 1n) r = (r * b) % P;
-        b = (b * b) % P;
-        e >>= 1n;
-    }
-    return r;
-}
-
-// Deterministic randomness, so a failure reproduces.
-let seed = 0x0badc0den;
-function rand(bound) {
-    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-    return Number((seed >> 33n) % BigInt(bound));
-}
+const rand = randomFrom(0x0badc0den);
 // A random integer of exactly `bits` bits (0 for 0 bits).
 function randBits(bits) {
     if (bits === 0) return 0n;
@@ -112,18 +77,6 @@ function decodeValue(bytes, at, old) {
     const value = packing === FULL ? word : packing === ADD ? old + word : old - word;
     return {value, end: at + 1 + field};
 }
-
-// The parent's evaluation: 31-byte big-endian chunks, the last right-padded with zeros.
-function evaluateChunks(bytes, z) {
-    let y = 0n;
-    for (let j = 0; j * 31 < bytes.length; j++) {
-        let c = 0n;
-        for (let t = 0; t < 31; t++) c = (c << 8n) | BigInt(bytes[j * 31 + t] ?? 0);
-        y = mod(y + c * pow(z, BigInt(j)));
-    }
-    return y;
-}
-const weightAt = (p, z) => mod(pow(256n, BigInt(30 - (p % 31))) * pow(z, BigInt(Math.floor(p / 31))));
 
 // ---- Random rows.
 const randAddress = () => pick([randBits(160), randBits(1 + rand(160)), 0n, (1n << 160n) - 1n]);
@@ -200,23 +153,11 @@ function randRow(prevFirst, {isFirst = rand(2) === 1, kind = rand(4), packing, s
 // The circuit's input for rows appended from stream position p0 after a sum acc0.
 function makeInput(rows, ctx) {
     const {p0, acc0, z, prevAddress} = ctx;
-    const field = (f) => rows.map((r) => String(f(r)));
     return {
         z: String(z),
         state: [acc0, weightAt(p0, z), BigInt(p0 % 31)].map(String),
         prevAddress: String(prevAddress),
-        isFirst: field((r) => r.isFirst),
-        gap: field((r) => r.gap),
-        gapLen: field((r) => r.gapLen),
-        kind: field((r) => r.kind),
-        sameAddress: field((r) => r.same),
-        address: field((r) => r.address),
-        slot: rows.map((r) => [hi(r.slot), lo(r.slot)].map(String)),
-        slotLen: field((r) => r.slotLen),
-        oldValue: rows.map((r) => [hi(r.oldValue), lo(r.oldValue)].map(String)),
-        newValue: rows.map((r) => [hi(r.newValue), lo(r.newValue)].map(String)),
-        packing: field((r) => r.packing),
-        valueLen: field((r) => r.valueLen),
+        ...rowFields(rows),
         commit: String(ctx.commit ?? 0n),
     };
 }
@@ -325,38 +266,11 @@ template PubdataRowTest(R) {
 component main {public [z, state, prevAddress, commit]} = PubdataRowTest(${rows});
 `,
     );
-    const args = [
-        join(root, "node_modules/.bin/circom2"),
-        source,
-        opt,
-        "--r1cs",
-        ...(wasm ? ["--wasm"] : []),
-        "-l",
-        join(root, "node_modules"),
-        "-l",
-        join(root, "circuits/src"),
-        "-o",
-        work,
-    ];
-    // circom prints "non-linear constraints: N" and "linear constraints: M": count both.
-    const result = (log) => ({name, constraints: [...log.replace(/\x1b\[[0-9;]*m/g, "").matchAll(/linear constraints: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0)});
-    if (background) return promisify(execFile)("node", args, {cwd: "/", encoding: "utf8"}).then(({stdout}) => result(stdout));
-    return result(execFileSync("node", args, {cwd: "/", encoding: "utf8"}));
+    return compileCircom(source, work, {opt, wasm, background});
 }
 
-async function calculator(name) {
-    const builder = require(join(work, `${name}_js`, "witness_calculator.js"));
-    return builder(readFileSync(join(work, `${name}_js`, `${name}.wasm`)));
-}
-const snarkjs = (args) => execFileSync("node", [join(root, "node_modules/.bin/snarkjs"), ...args], {stdio: "pipe", encoding: "utf8"});
-const satisfies = (circuit, wtns) => {
-    try {
-        snarkjs(["wtns", "check", join(work, `${circuit}.r1cs`), wtns]);
-        return true;
-    } catch {
-        return false;
-    }
-};
+const calculator = (name) => loadCalculator(work, name);
+const satisfies = (circuit, wtns) => wtnsCheck(join(work, `${circuit}.r1cs`), wtns);
 
 // A batch start: no previous first write yet, so prevAddress is 2^160 (no address equals it).
 const NO_ADDRESS = 1n << 160n;
@@ -678,14 +592,7 @@ try {
 
     // ---- Bad input is refused by one of the circuit's own constraints (the calculator checks each `===`
     // as it goes and reports "Assert Failed"), not by some other error.
-    const refused = async (input) => {
-        try {
-            await run(input);
-            return false;
-        } catch (e) {
-            return /Assert Failed/.test(String(e.message ?? e));
-        }
-    };
+    const refused = (input) => refusedBy(() => run(input));
     // A valid chain with row 1 changed by `spoil` (on the rows) before the input is built, or `spoilInput`.
     const bad = async (what, spoil, {shapes = [], spoilInput} = {}) => {
         const c = randCase(shapes);
@@ -736,33 +643,17 @@ try {
     await bad("a varint of 6 bytes is refused", (r) => Object.assign(r, {gap: 1n, gapLen: 6}));
     await bad("a stream phase of 31 is refused", () => {}, {spoilInput: (input) => (input.state[2] = "31")});
 
-    // ---- Rust's rows (contracts/test/vectors/shared.json, \`pubdataRows\`, written by \`fractal vectors\`
+    // ---- Rust's rows (contracts/test/vectors/shared.json, `pubdataRows`, written by `fractal vectors`
     // from fractal_primitives::pubdata): this file's encoder writes their bytes, and the circuit, row by row
     // from the start of the batch, ends at the evaluation y of the run and at the row commitment Rust
     // computed (and so at the point z the parent draws from it).
     {
-        const vectors = JSON.parse(readFileSync(join(root, "contracts/test/vectors/shared.json"), "utf8")).pubdataRows;
         const single = await calculator(one.name);
         const hex = (bytes) => "0x" + bytes.map((x) => x.toString(16).padStart(2, "0")).join("");
-        for (const [b, batch] of vectors.entries()) {
-            const z = BigInt(batch.z);
-            const rows = batch.rows.map((v) => ({
-                gap: BigInt(v.gap),
-                gapLen: v.gapLen,
-                isFirst: v.first ? 1 : 0,
-                // A repeated write's key is not in its bytes: the circuit takes none.
-                kind: v.first ? v.kind : 0,
-                same: v.sameAddress ? 1 : 0,
-                address: v.first ? BigInt(v.address) : 0n,
-                slot: v.first ? BigInt(v.slot) : 0n,
-                slotLen: v.slotLen,
-                oldValue: BigInt(v.previous),
-                newValue: BigInt(v.value),
-                packing: v.packing,
-                valueLen: v.valueLen,
-            }));
+        for (const [b, batch] of rustBatches().entries()) {
+            const {z, rows} = batch;
             check(
-                rows.every((r, i) => hex(encodeRow(r)) === batch.rows[i].bytes.toLowerCase()),
+                rows.every((r, i) => hex(encodeRow(r)) === batch.vectors[i].bytes.toLowerCase()),
                 `Rust batch ${b}: this file's encoder writes Rust's bytes for each of its ${rows.length} rows`,
             );
             let ctx = {p0: 0, acc0: 0n, z, prevAddress: NO_ADDRESS, commit: 0n};
@@ -773,7 +664,7 @@ try {
                 const out = w.slice(1, 1 + 3 + 3 * n + 1);
                 let length = 0;
                 for (let i = 0; i < n; i++) {
-                    const v = batch.rows[at + i];
+                    const v = batch.vectors[at + i];
                     length += Number(out[3 + i]);
                     rowsOk &&= out[3 + i] === BigInt((v.bytes.length - 2) / 2);
                     rowsOk &&= !v.first || out[3 + n + i] === BigInt(v.key);
@@ -783,15 +674,14 @@ try {
                 at += n;
             }
             check(rowsOk, `Rust batch ${b}: each row's length and each first write's key are Rust's`);
-            check(ctx.p0 === (batch.run.length - 2) / 2, `Rust batch ${b}: the rows are the run's ${ctx.p0} bytes`);
-            check(ctx.acc0 === BigInt(batch.y), `Rust batch ${b}: the circuit's stream ends at Rust's y`);
-            check(ctx.commit === BigInt(batch.rowCommitment), `Rust batch ${b}: the circuit's row commitment is Rust's`);
+            check(ctx.p0 === batch.run.length, `Rust batch ${b}: the rows are the run's ${ctx.p0} bytes`);
+            check(ctx.acc0 === batch.y, `Rust batch ${b}: the circuit's stream ends at Rust's y`);
+            check(ctx.commit === batch.rowCommitment, `Rust batch ${b}: the circuit's row commitment is Rust's`);
         }
     }
 
     await finishLies();
 } finally {
-    rmSync(work, {recursive: true, force: true});
+    removeDir(work);
 }
-console.log(`${passes} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

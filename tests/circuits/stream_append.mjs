@@ -4,66 +4,20 @@
 //
 // The reference is the parent's definition (docs/proofs.md): y = Σ_j c_j · z^j over the 31-byte chunks
 // of the byte stream; the circuit must produce it row by row from any starting position.
-import {execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
-import {createRequire} from "node:module";
-import {tmpdir} from "node:os";
-import {join, resolve} from "node:path";
+import {readFileSync, writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, passed, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck} from "./common.mjs";
 
-const require = createRequire(import.meta.url);
-const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const L = 90; // a row's longest encoding in the plan
 const R = 3;
-const root = resolve(".");
-const work = mkdtempSync(join(tmpdir(), "fractal-stream-"));
+const work = workDir("stream");
 
-let failures = 0;
-let passes = 0;
-function check(ok, what) {
-    if (ok) {
-        passes++;
-        console.log(`ok   - ${what}`);
-    } else {
-        failures++;
-        console.log(`FAIL - ${what}`);
-    }
-}
-
-const mod = (x) => ((x % P) + P) % P;
-function pow(b, e) {
-    let r = 1n;
-    b = mod(b);
-    while (e > 0n) {
-        if (e & 1n) r = (r * b) % P;
-        b = (b * b) % P;
-        e >>= 1n;
-    }
-    return r;
-}
-
-// Deterministic randomness, so a failure reproduces.
-let seed = 0x5eedn;
-function rand(bound) {
-    seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-    return Number((seed >> 33n) % BigInt(bound));
-}
+const rand = randomFrom(0x5eedn);
 const randField = () => {
     let x = 0n;
     for (let i = 0; i < 8; i++) x = (x << 32n) | BigInt(rand(2 ** 31) * 2 + rand(2));
     return x % P;
 };
-
-// The parent's evaluation: 31-byte big-endian chunks, the last right-padded with zeros.
-function evaluateChunks(bytes, z) {
-    let y = 0n;
-    for (let j = 0; j * 31 < bytes.length; j++) {
-        let c = 0n;
-        for (let t = 0; t < 31; t++) c = (c << 8n) | BigInt(bytes[j * 31 + t] ?? 0);
-        y = mod(y + c * pow(z, BigInt(j)));
-    }
-    return y;
-}
-const weightAt = (p, z) => mod(pow(256n, BigInt(30 - (p % 31))) * pow(z, BigInt(Math.floor(p / 31))));
 
 // Compiles the harness over `rows` rows of `width` bytes. `template` replaces
 // circuits/src/pubdata_stream.circom (a lying variant); `opt` is circom's simplification flag.
@@ -111,20 +65,10 @@ template StreamAppendTest(L, R) {
 component main {public [z, state]} = StreamAppendTest(${width}, ${rows});
 `,
     );
-    const log = execFileSync(
-        "node",
-        [join(root, "node_modules/.bin/circom2"), source, opt, "--r1cs", "--wasm", "-l", join(root, "node_modules"), "-o", work],
-        {cwd: "/", encoding: "utf8"},
-    ).replace(/\x1b\[[0-9;]*m/g, "");
-    // circom prints "non-linear constraints: N" and "linear constraints: M": count both.
-    const constraints = [...log.matchAll(/linear constraints: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-    return {name, constraints};
+    return compileCircom(source, work, {opt});
 }
 
-async function calculator(name) {
-    const builder = require(join(work, `${name}_js`, "witness_calculator.js"));
-    return builder(readFileSync(join(work, `${name}_js`, `${name}.wasm`)));
-}
+const calculator = (name) => loadCalculator(work, name);
 
 // One case: rows of the given lengths (and bytes) appended from stream position p0 with sum acc0.
 function makeCase(p0, acc0, lens, z, {spoil, width = L} = {}) {
@@ -209,13 +153,7 @@ try {
     {
         const wtns = join(work, "case.wtns");
         writeFileSync(wtns, await wc.calculateWTNSBin(firstWitness, true));
-        let satisfied = true;
-        try {
-            execFileSync("node", [join(root, "node_modules/.bin/snarkjs"), "wtns", "check", join(work, `${many.name}.r1cs`), wtns], {stdio: "pipe"});
-        } catch (e) {
-            satisfied = false;
-            console.log(String(e.stdout) + String(e.stderr));
-        }
+        const satisfied = wtnsCheck(join(work, `${many.name}.r1cs`), wtns, {verbose: true});
         check(satisfied, "snarkjs wtns check: the witness satisfies every constraint");
     }
 
@@ -226,21 +164,14 @@ try {
     // satisfies the lying circuit, and the real one must refuse it.
     const template = readFileSync(join(root, "circuits/src/pubdata_stream.circom"), "utf8");
     const honest = compile(R, {tag: "_o0", opt: "--O0"});
-    const satisfies = (circuit, wtns) => {
-        try {
-            execFileSync("node", [join(root, "node_modules/.bin/snarkjs"), "wtns", "check", join(work, `${circuit}.r1cs`), wtns], {stdio: "pipe"});
-            return true;
-        } catch {
-            return false;
-        }
-    };
+    const satisfies = (circuit, wtns) => wtnsCheck(join(work, `${circuit}.r1cs`), wtns);
     const lie = async (what, replacements, p0, lens, spoil) => {
         let source = template;
         for (const [from, to] of replacements) {
             if (!source.includes(from)) throw new Error(`the template no longer has: ${from}`);
             source = source.replace(from, to);
         }
-        const liar = compile(R, {tag: `_lie${passes}`, template: source, opt: "--O0"});
+        const liar = compile(R, {tag: `_lie${passed()}`, template: source, opt: "--O0"});
         const {input} = makeCase(p0, 0n, lens, randField(), {spoil});
         const wtns = join(work, `${liar.name}.wtns`);
         writeFileSync(wtns, await (await calculator(liar.name)).calculateWTNSBin(input, true));
@@ -277,14 +208,7 @@ try {
     // Bad input is refused.
     // Refused by one of the circuit's own constraints (circom's calculator checks each `===` as it goes
     // and reports "Assert Failed"), not by some other error.
-    const refused = async (input) => {
-        try {
-            await run(input);
-            return false;
-        } catch (e) {
-            return /Assert Failed/.test(String(e.message ?? e));
-        }
-    };
+    const refused = (input) => refusedBy(() => run(input));
     {
         const {input} = makeCase(3, 0n, [10, 20, 30], randField());
         input.bytes[1][25] = "7";
@@ -306,7 +230,6 @@ try {
         check(await refused(input), "a negative length is refused");
     }
 } finally {
-    rmSync(work, {recursive: true, force: true});
+    removeDir(work);
 }
-console.log(`${passes} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

@@ -1,0 +1,189 @@
+// What the circuit tests in this directory share: counting checks, BN254 field arithmetic, a
+// deterministic random generator, the parent's evaluation of a byte stream, compiling a harness with
+// circom2 and counting its constraints, loading its witness calculator and checking a witness with
+// snarkjs. Each test writes its own harness and reference; nothing here knows a template.
+import {execFile, execFileSync} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {createRequire} from "node:module";
+import {tmpdir} from "node:os";
+import {dirname, join, resolve} from "node:path";
+import {fileURLToPath} from "node:url";
+import {promisify} from "node:util";
+
+const require = createRequire(import.meta.url);
+
+// The repository root (this file is tests/circuits/common.mjs), so a test runs from any directory.
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+// ---- Checks: each prints a line; finish() prints the counts and exits non-zero if any failed.
+let passes = 0;
+let failures = 0;
+export function check(ok, what) {
+    if (ok) {
+        passes++;
+        console.log(`ok   - ${what}`);
+    } else {
+        failures++;
+        console.log(`FAIL - ${what}`);
+    }
+}
+export const passed = () => passes;
+export function finish() {
+    console.log(`${passes} passed, ${failures} failed`);
+    process.exit(failures === 0 ? 0 : 1);
+}
+
+// ---- The field.
+export const mod = (x) => ((x % P) + P) % P;
+export function pow(b, e) {
+    let r = 1n;
+    b = mod(b);
+    while (e > 0n) {
+        if (e & 1n) r = (r * b) % P;
+        b = (b * b) % P;
+        e >>= 1n;
+    }
+    return r;
+}
+
+// Deterministic randomness, so a failure reproduces: rand(bound) is 0 … bound − 1, from a 64-bit linear
+// congruential generator started at `seed` (each test its own).
+export function randomFrom(seed) {
+    let state = BigInt(seed);
+    return (bound) => {
+        state = (state * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+        return Number((state >> 33n) % BigInt(bound));
+    };
+}
+
+// ---- The pubdata stream (docs/proofs.md, "binding the writes to the pubdata").
+// The parent's evaluation: 31-byte big-endian chunks, the last right-padded with zeros.
+export function evaluateChunks(bytes, z) {
+    let y = 0n;
+    for (let j = 0; j * 31 < bytes.length; j++) {
+        let c = 0n;
+        for (let t = 0; t < 31; t++) c = (c << 8n) | BigInt(bytes[j * 31 + t] ?? 0);
+        y = mod(y + c * pow(z, BigInt(j)));
+    }
+    return y;
+}
+// The weight of stream position p: 256^(30 − p mod 31) · z^⌊p/31⌋.
+export const weightAt = (p, z) => mod(pow(256n, BigInt(30 - (p % 31))) * pow(z, BigInt(Math.floor(p / 31))));
+
+// ---- Compiling and running harnesses.
+export const workDir = (name) => mkdtempSync(join(tmpdir(), `fractal-${name}-`));
+export const removeDir = (dir) => rmSync(dir, {recursive: true, force: true});
+
+// circom prints "non-linear constraints: N" and "linear constraints: M": count both.
+export const constraintsIn = (log) => [...log.replace(/\x1b\[[0-9;]*m/g, "").matchAll(/linear constraints: (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+// Compiles `source` (a .circom file) into `out` with circom2: the .r1cs, and the witness calculator
+// unless wasm = false. `opt` is circom's simplification flag. Returns {name, constraints}, or a promise of
+// it with background = true (so that a compilation overlaps with other work). Includes resolve against
+// node_modules (circomlib) and circuits/src. circom2 runs under WASI with the working directory as its
+// file system root, hence cwd "/" and absolute paths.
+export function compileCircom(source, out, {opt = "--O2", wasm = true, background = false} = {}) {
+    const name = source.replace(/^.*\//, "").replace(/\.circom$/, "");
+    const args = [
+        join(root, "node_modules/.bin/circom2"),
+        source,
+        opt,
+        "--r1cs",
+        ...(wasm ? ["--wasm"] : []),
+        "-l",
+        join(root, "node_modules"),
+        "-l",
+        join(root, "circuits/src"),
+        "-o",
+        out,
+    ];
+    const result = (log) => ({name, constraints: constraintsIn(log)});
+    if (background) return promisify(execFile)("node", args, {cwd: "/", encoding: "utf8", maxBuffer: 1 << 26}).then(({stdout}) => result(stdout));
+    return result(execFileSync("node", args, {cwd: "/", encoding: "utf8", maxBuffer: 1 << 26}));
+}
+
+// The witness calculator circom2 wrote for circuit `name` in `dir`.
+export async function calculator(dir, name) {
+    const builder = require(join(dir, `${name}_js`, "witness_calculator.js"));
+    return builder(readFileSync(join(dir, `${name}_js`, `${name}.wasm`)));
+}
+
+// Whether a calculation throws on one of the circuit's own constraints (the calculator checks each
+// `===` as it goes and reports "Assert Failed"), not on some other error.
+export async function refusedBy(calculation) {
+    try {
+        await calculation();
+        return false;
+    } catch (e) {
+        return /Assert Failed/.test(String(e.message ?? e));
+    }
+}
+
+// `snarkjs wtns check`: whether the witness file satisfies every constraint of the .r1cs. With verbose,
+// snarkjs's output is printed when it does not.
+export function wtnsCheck(r1cs, wtns, {verbose = false} = {}) {
+    try {
+        execFileSync("node", [join(root, "node_modules/.bin/snarkjs"), "wtns", "check", r1cs, wtns], {stdio: "pipe", encoding: "utf8"});
+        return true;
+    } catch (e) {
+        if (verbose) console.log(String(e.stdout) + String(e.stderr));
+        return false;
+    }
+}
+
+// The PubdataRow fields of `rows` as circuit inputs, one array per signal (circuits/src/pubdata_row.circom):
+// the rows are objects with isFirst, gap, gapLen, kind, same, address, slot, slotLen, oldValue, newValue,
+// packing and valueLen; 256-bit values go in as [high, low] 128-bit halves.
+export function rowFields(rows) {
+    const field = (f) => rows.map((r) => String(f(r)));
+    const halves = (x) => [x >> 128n, x & ((1n << 128n) - 1n)].map(String);
+    return {
+        isFirst: field((r) => r.isFirst),
+        gap: field((r) => r.gap),
+        gapLen: field((r) => r.gapLen),
+        kind: field((r) => r.kind),
+        sameAddress: field((r) => r.same),
+        address: field((r) => r.address),
+        slot: rows.map((r) => halves(r.slot)),
+        slotLen: field((r) => r.slotLen),
+        oldValue: rows.map((r) => halves(r.oldValue)),
+        newValue: rows.map((r) => halves(r.newValue)),
+        packing: field((r) => r.packing),
+        valueLen: field((r) => r.valueLen),
+    };
+}
+
+// Rust's rows (contracts/test/vectors/shared.json, `pubdataRows`, written by `fractal vectors` from
+// fractal_primitives::pubdata), per batch: z, the roots, y, the row commitment, the run's bytes, the raw
+// vector rows (`vectors`), and each row as the circuit takes it with its key and tree siblings. A
+// repeated write's bytes say nothing of its kind, address or slot: the circuit gets none (0), and its
+// key comes with the tree write.
+export function rustBatches() {
+    const vectors = JSON.parse(readFileSync(join(root, "contracts/test/vectors/shared.json"), "utf8")).pubdataRows;
+    return vectors.map((batch) => ({
+        z: BigInt(batch.z),
+        prevRoot: BigInt(batch.prevRoot),
+        newRoot: BigInt(batch.newRoot),
+        y: BigInt(batch.y),
+        rowCommitment: BigInt(batch.rowCommitment),
+        run: Buffer.from(batch.run.slice(2), "hex"),
+        vectors: batch.rows,
+        rows: batch.rows.map((v) => ({
+            gap: BigInt(v.gap),
+            gapLen: v.gapLen,
+            isFirst: v.first ? 1 : 0,
+            kind: v.first ? v.kind : 0,
+            same: v.sameAddress ? 1 : 0,
+            address: v.first ? BigInt(v.address) : 0n,
+            slot: v.first ? BigInt(v.slot) : 0n,
+            slotLen: v.slotLen,
+            oldValue: BigInt(v.previous),
+            newValue: BigInt(v.value),
+            packing: v.packing,
+            valueLen: v.valueLen,
+            key: BigInt(v.key),
+            siblings: v.siblings.map((level) => level.map(BigInt)),
+        })),
+    }));
+}
