@@ -26,6 +26,9 @@ import {
     wtnsCheck,
     rowFields,
     rustBatches,
+    rowFieldInputs,
+    rowFieldWiring,
+    byteLength,
 } from "./common.mjs";
 
 const W = 4; // rows per chunk in the harness
@@ -41,14 +44,6 @@ const randField = () => {
 const poseidon = await buildPoseidon();
 const hash = (xs) => poseidon.F.toObject(poseidon(xs));
 
-const TWO128 = 1n << 128n;
-const hi = (x) => x >> 128n;
-const lo = (x) => x & (TWO128 - 1n);
-const byteLength = (x) => {
-    let n = 0;
-    while (x >> BigInt(8 * n) > 0n) n++;
-    return n;
-};
 const NO_ADDRESS = 1n << 160n;
 const FULL = 0;
 const ADD_SMALL = 3;
@@ -87,18 +82,7 @@ template BoundWritesTest(W, D) {
     signal input z;
     signal input state[8];
     signal input enabled[W];
-    signal input isFirst[W];
-    signal input gap[W];
-    signal input gapLen[W];
-    signal input kind[W];
-    signal input sameAddress[W];
-    signal input address[W];
-    signal input slot[W][2];
-    signal input slotLen[W];
-    signal input oldValue[W][2];
-    signal input newValue[W][2];
-    signal input packing[W];
-    signal input valueLen[W];
+${rowFieldInputs("W")}
     signal input key[W];
     signal input siblings[W][D][3];
     signal output out[8];
@@ -107,18 +91,7 @@ template BoundWritesTest(W, D) {
     chunk.zPow[1] <== z;
     chunk.stateIn <== state;
     chunk.enabled <== enabled;
-    chunk.isFirst <== isFirst;
-    chunk.gap <== gap;
-    chunk.gapLen <== gapLen;
-    chunk.kind <== kind;
-    chunk.sameAddress <== sameAddress;
-    chunk.address <== address;
-    chunk.slot <== slot;
-    chunk.slotLen <== slotLen;
-    chunk.oldValue <== oldValue;
-    chunk.newValue <== newValue;
-    chunk.packing <== packing;
-    chunk.valueLen <== valueLen;
+${rowFieldWiring("chunk", "")}
     chunk.key <== key;
     chunk.siblings <== siblings;
     out <== chunk.stateOut;

@@ -3,7 +3,7 @@
 // circom2 and counting its constraints, loading its witness calculator and checking a witness with
 // snarkjs. Each test writes its own harness and reference; nothing here knows a template.
 import {execFile, execFileSync} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {createRequire} from "node:module";
 import {tmpdir} from "node:os";
 import {dirname, join, resolve} from "node:path";
@@ -35,6 +35,17 @@ export function finish() {
 }
 
 // ---- The field.
+// 256-bit values as the circuits take them: [high, low] 128-bit halves.
+export const TWO128 = 1n << 128n;
+export const hi = (x) => x >> 128n;
+export const lo = (x) => x & (TWO128 - 1n);
+// The bytes of x's minimal big-endian form (0 for 0).
+export const byteLength = (x) => {
+    let n = 0;
+    while (x >> BigInt(8 * n) > 0n) n++;
+    return n;
+};
+
 export const mod = (x) => ((x % P) + P) % P;
 export function pow(b, e) {
     let r = 1n;
@@ -137,7 +148,7 @@ export function wtnsCheck(r1cs, wtns, {verbose = false} = {}) {
 // packing and valueLen; 256-bit values go in as [high, low] 128-bit halves.
 export function rowFields(rows) {
     const field = (f) => rows.map((r) => String(f(r)));
-    const halves = (x) => [x >> 128n, x & ((1n << 128n) - 1n)].map(String);
+    const halves = (x) => [hi(x), lo(x)].map(String);
     return {
         isFirst: field((r) => r.isFirst),
         gap: field((r) => r.gap),
@@ -187,3 +198,37 @@ export function rustBatches() {
         })),
     }));
 }
+
+// Writes the test harness `name`.circom into `dir` — `body` (its templates and main) after an include of
+// circuits/src/`file`, or of `template`, a variant's source (a lying one), written beside it — and
+// returns its path.
+export function writeHarness(dir, name, file, body, template) {
+    let include = join(root, "circuits/src", file);
+    if (template !== undefined) {
+        include = join(dir, `${name}_template.circom`);
+        writeFileSync(include, template);
+    }
+    const source = join(dir, `${name}.circom`);
+    writeFileSync(source, `pragma circom 2.1.0;\ninclude "${include}";\n${body}`);
+    return source;
+}
+
+// PubdataRow's field inputs (the signals rowFields fills), with their shapes past the row dimension.
+const ROW_FIELDS = [
+    ["isFirst", ""],
+    ["gap", ""],
+    ["gapLen", ""],
+    ["kind", ""],
+    ["sameAddress", ""],
+    ["address", ""],
+    ["slot", "[2]"],
+    ["slotLen", ""],
+    ["oldValue", "[2]"],
+    ["newValue", "[2]"],
+    ["packing", ""],
+    ["valueLen", ""],
+];
+// A harness's declarations of the row fields for `rows` rows (circom source).
+export const rowFieldInputs = (rows) => ROW_FIELDS.map(([name, shape]) => `    signal input ${name}[${rows}]${shape};`).join("\n");
+// The circom lines wiring the harness's row fields into `target` (`at`: "[i]" for one row, "" for all).
+export const rowFieldWiring = (target, at) => ROW_FIELDS.map(([name]) => `        ${target}.${name} <== ${name}${at};`).join("\n");

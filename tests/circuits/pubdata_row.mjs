@@ -9,7 +9,7 @@
 import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {buildPoseidon} from "circomlibjs";
-import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, rowFields, rustBatches} from "./common.mjs";
+import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, rowFields, rustBatches, writeHarness, rowFieldInputs, rowFieldWiring, TWO128, hi, lo, byteLength} from "./common.mjs";
 
 const R = 4; // rows chained in the harness
 const work = workDir("row");
@@ -27,15 +27,7 @@ function randBits(bits) {
 const randField = () => randBits(250) % P;
 const pick = (xs) => xs[rand(xs.length)];
 
-const TWO128 = 1n << 128n;
 const TWO256 = 1n << 256n;
-const hi = (x) => x >> 128n;
-const lo = (x) => x & (TWO128 - 1n);
-const byteLength = (x) => {
-    let n = 0;
-    while (x >> BigInt(8 * n) > 0n) n++;
-    return n;
-};
 
 // ---- The reference: the layout, written from its description.
 const STORAGE = 0;
@@ -196,32 +188,15 @@ function expected(rows, ctx) {
 // `background` returns a promise instead, so that compiling overlaps with the checks that run here.
 function compile(rows, {tag = "", template, opt = "--O2", wasm = true, background = false} = {}) {
     const name = `row_${rows}${tag}`;
-    const source = join(work, `${name}.circom`);
-    let include = `${root}/circuits/src/pubdata_row.circom`;
-    if (template !== undefined) {
-        include = join(work, `${name}_template.circom`);
-        writeFileSync(include, template);
-    }
-    writeFileSync(
-        source,
-        `pragma circom 2.1.0;
-include "${include}";
-template PubdataRowTest(R) {
+    const source = writeHarness(
+        work,
+        name,
+        "pubdata_row.circom",
+        `template PubdataRowTest(R) {
     signal input z;
     signal input state[3];
     signal input prevAddress;
-    signal input isFirst[R];
-    signal input gap[R];
-    signal input gapLen[R];
-    signal input kind[R];
-    signal input sameAddress[R];
-    signal input address[R];
-    signal input slot[R][2];
-    signal input slotLen[R];
-    signal input oldValue[R][2];
-    signal input newValue[R][2];
-    signal input packing[R];
-    signal input valueLen[R];
+${rowFieldInputs("R")}
     signal input commit;
     signal output out[3];
     signal output rowLength[R];
@@ -239,18 +214,7 @@ template PubdataRowTest(R) {
         rows[i].weightIn <== i == 0 ? state[1] : rows[i - 1].weightOut;
         rows[i].phaseIn <== i == 0 ? state[2] : rows[i - 1].phaseOut;
         rows[i].prevAddress <== i == 0 ? prevAddress : rows[i - 1].addressOut;
-        rows[i].isFirst <== isFirst[i];
-        rows[i].gap <== gap[i];
-        rows[i].gapLen <== gapLen[i];
-        rows[i].kind <== kind[i];
-        rows[i].sameAddress <== sameAddress[i];
-        rows[i].address <== address[i];
-        rows[i].slot <== slot[i];
-        rows[i].slotLen <== slotLen[i];
-        rows[i].oldValue <== oldValue[i];
-        rows[i].newValue <== newValue[i];
-        rows[i].packing <== packing[i];
-        rows[i].valueLen <== valueLen[i];
+${rowFieldWiring("rows[i]", "[i]")}
         rows[i].commitIn <== i == 0 ? commit : rows[i - 1].commitOut;
         rowLength[i] <== rows[i].rowLength;
         key[i] <== rows[i].key;
@@ -265,6 +229,7 @@ template PubdataRowTest(R) {
 }
 component main {public [z, state, prevAddress, commit]} = PubdataRowTest(${rows});
 `,
+        template,
     );
     return compileCircom(source, work, {opt, wasm, background});
 }

@@ -6,7 +6,7 @@
 // of the byte stream; the circuit must produce it row by row from any starting position.
 import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
-import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, passed, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck} from "./common.mjs";
+import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, passed, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, writeHarness} from "./common.mjs";
 
 const L = 90; // a row's longest encoding in the plan
 const R = 3;
@@ -23,17 +23,11 @@ const randField = () => {
 // circuits/src/pubdata_stream.circom (a lying variant); `opt` is circom's simplification flag.
 function compile(rows, {tag = "", template, opt = "--O2", width = L} = {}) {
     const name = `stream_${rows}${tag}`;
-    const source = join(work, `${name}.circom`);
-    let include = `${root}/circuits/src/pubdata_stream.circom`;
-    if (template !== undefined) {
-        include = join(work, `${name}_template.circom`);
-        writeFileSync(include, template);
-    }
-    writeFileSync(
-        source,
-        `pragma circom 2.1.0;
-include "${include}";
-template StreamAppendTest(L, R) {
+    const source = writeHarness(
+        work,
+        name,
+        "pubdata_stream.circom",
+        `template StreamAppendTest(L, R) {
     var M = L \\ 31 + 1;
     if (M < 2) {
         M = 2; // z itself is used for the wrap
@@ -64,6 +58,7 @@ template StreamAppendTest(L, R) {
 }
 component main {public [z, state]} = StreamAppendTest(${width}, ${rows});
 `,
+        template,
     );
     return compileCircom(source, work, {opt});
 }

@@ -111,12 +111,10 @@ pub enum Error {
     /// batch.
     #[error("pubdata has a first write of the {0}, which already has an index")]
     PubdataKnownEntry(EntryKey),
-    /// A section's items are not strictly ascending (out of order or duplicated).
-    #[error("pubdata {section} out of order or duplicated at offset {offset}")]
-    PubdataUnsorted {
-        /// The section (code).
-        section: &'static str,
-        /// Where the offending item starts.
+    /// Pubdata's code is not in strictly ascending keccak256 order (out of order or published twice).
+    #[error("pubdata code out of order or published twice at offset {offset}")]
+    PubdataCodeUnsorted {
+        /// Where the offending code starts.
         offset: usize,
     },
     /// A write leaves its entry's value unchanged (a first write of zero included).

@@ -234,7 +234,7 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
                 (key, Some(encoding), U256::ZERO)
             }
         };
-        let value_header = rows.data.get(rows.pos).copied();
+        let header_at = rows.pos;
         let (value, word) = rows.value(key, previous)?;
         if key_encoding.is_some() {
             first.push((index, key, value));
@@ -251,7 +251,7 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
             key_encoding,
             previous,
             value,
-            value_header: value_header.expect("a value was read"),
+            value_header: rows.data[header_at],
             word,
             bytes: start..rows.pos,
         });
@@ -281,10 +281,7 @@ pub fn decode(tables: &mut PubdataTables, data: &[u8]) -> Result<DecodedBatch> {
             .last_key_value()
             .is_some_and(|(last, _)| *last >= hash)
         {
-            return Err(Error::PubdataUnsorted {
-                section: "code",
-                offset,
-            });
+            return Err(Error::PubdataCodeUnsorted { offset });
         }
         check_published_code(tables, &used_code, hash)?;
         writes.code.insert(hash, Bytes::copy_from_slice(code));

@@ -644,10 +644,7 @@ fn decode_refuses_bad_code() {
     ));
     assert!(matches!(
         decode_err(&t, &sets_code(hash_value(unknown), &[unknown, unknown])),
-        Error::PubdataUnsorted {
-            section: "code",
-            ..
-        }
+        Error::PubdataCodeUnsorted { .. }
     ));
     // A code length in a longer form than needed: only rows take longer varints.
     let mut overlong = sets_code(hash_value(unknown), &[]);
