@@ -52,6 +52,7 @@ test-circuits: bootstrap ## Circuit templates on their own, against references w
 	node tests/circuits/stream_append.mjs
 	node tests/circuits/pubdata_row.mjs
 	node tests/circuits/bound_writes.mjs
+	node tests/circuits/batch_chunk.mjs
 
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
 	$(ENV) forge test

@@ -4,130 +4,118 @@ pragma circom 2.1.0;
 include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
+include "bound_writes.circom";
 
-// One write to the state tree (docs/state.md): the leaf at position `index` goes from
-// Poseidon(key, oldValue) — or 0 when `first` (the position was empty) — to Poseidon(key, newValue),
-// along the same D levels of siblings of a quaternary Poseidon tree. When `enabled` is 0 the row is
-// padding: the root passes through unchanged and nothing else is checked.
-template StateWrite(D) {
-    signal input enabled;
-    signal input first;
-    signal input index;
-    signal input key;
-    signal input oldValue[2];   // the value's high and low 128 bits
-    signal input newValue[2];
-    signal input siblings[D][3];
-    signal input rootIn;
-    signal output rootOut;
-
-    enabled * (1 - enabled) === 0;
-    first * (1 - first) === 0;
-
-    // The position's base-4 digits, from the leaves up; the index is below 4^D.
-    component digits = Num2Bits(2 * D);
-    digits.in <== index;
-
-    component oldLeaf = Poseidon(3);
-    oldLeaf.inputs[0] <== key;
-    oldLeaf.inputs[1] <== oldValue[0];
-    oldLeaf.inputs[2] <== oldValue[1];
-    component newLeaf = Poseidon(3);
-    newLeaf.inputs[0] <== key;
-    newLeaf.inputs[1] <== newValue[0];
-    newLeaf.inputs[2] <== newValue[1];
-
-    signal node[2][D + 1];
-    node[0][0] <== (1 - first) * oldLeaf.out;
-    node[1][0] <== newLeaf.out;
-
-    // At each level the path's node x goes in at digit d among the three siblings:
-    //   c0 = s0 + [d=0](x - s0)
-    //   c1 = s1 + [d=1](x - s1) + [d=0](s0 - s1)
-    //   c2 = s2 + [d=2](x - s2) + [d<2](s1 - s2)
-    //   c3 = s2 + [d=3](x - s2)
-    signal both[D];
-    signal shift1[D];
-    signal shift2[D];
-    signal pick[2][D][4];
-    component hash[2][D];
-    for (var l = 0; l < D; l++) {
-        var b0 = digits.out[2 * l];
-        var b1 = digits.out[2 * l + 1];
-        both[l] <== b0 * b1;
-        var is[4] = [1 - b0 - b1 + both[l], b0 - both[l], b1 - both[l], both[l]];
-        shift1[l] <== is[0] * (siblings[l][0] - siblings[l][1]);
-        shift2[l] <== (is[0] + is[1]) * (siblings[l][1] - siblings[l][2]);
-        for (var p = 0; p < 2; p++) {
-            pick[p][l][0] <== is[0] * (node[p][l] - siblings[l][0]);
-            pick[p][l][1] <== is[1] * (node[p][l] - siblings[l][1]);
-            pick[p][l][2] <== is[2] * (node[p][l] - siblings[l][2]);
-            pick[p][l][3] <== is[3] * (node[p][l] - siblings[l][2]);
-            hash[p][l] = Poseidon(4);
-            hash[p][l].inputs[0] <== siblings[l][0] + pick[p][l][0];
-            hash[p][l].inputs[1] <== siblings[l][1] + pick[p][l][1] + shift1[l];
-            hash[p][l].inputs[2] <== siblings[l][2] + pick[p][l][2] + shift2[l];
-            hash[p][l].inputs[3] <== siblings[l][2] + pick[p][l][3];
-            node[p][l + 1] <== hash[p][l].out;
-        }
-    }
-
-    enabled * (node[0][D] - rootIn) === 0;
-    rootOut <== rootIn + enabled * (node[1][D] - rootIn);
-}
-
-// One chunk of a batch proof (docs/proofs.md). A batch's writes are proven in chunks of W writes; chunk
-// j of k takes the state tree from root `inputs[3]` to root `inputs[4]` (the batch's prevStateRoot for
-// j = 0, its newStateRoot for j = k - 1, the intermediate roots the proof carries otherwise). The last
-// chunk also computes the batch's message root from up to M message leaves.
+// One chunk of a batch proof, public input version 2 (docs/proofs.md, "The wiring"; docs/encodings.md,
+// "Public input"). A batch's writes are proven in chunks of W bound writes (BoundWrites(W, D): each row a
+// state-tree write and the pubdata row that publishes it), chained through BoundWrites' carried state of
+// 8 (root, acc, weight, phase, length, prevAddress, commit, nextIndex). Chunk j of k proves: its rows take
+// the state `stateIn` to `stateOut` at the batch's challenge z; the public carries are their hashes; chunk
+// 0 starts at the batch start (prevStateRoot, 0, 256^30, 0, 0, 2^160, 0, 0); the last chunk ends at the
+// header's newStateRoot, y, P and writesLength, and computes the batch's message root from up to M message
+// leaves. A middle chunk answers for none of the header's end values: its ends are the carries, which the
+// verifier passes from one chunk to the next, so the chunks form one chain from the batch's start to its
+// end. (stateOut's phase is always 0 … 30: BoundWrites checks it.)
 //
-// Public inputs (15): the batch's public input vector (docs/encodings.md, version 1, 13 elements) with
-// elements 3 and 4 replaced by the chunk's roots, then the chunk index j and the chunk count k.
+// Public inputs (21): the batch's 17 (version 2: 0 version, 1 chain id, 2 batch number, 3 prevStateRoot,
+// 4 newStateRoot, 5–6 pubdataCommitment halves, 7 messageRoot, 8–9 priorityOpsHash halves, 10 counts and
+// timestamp, 11 childRootsAggregated, 12 importedRootsHash, 13 z, 14 y, 15 P, 16 writesLength), then
+// 17 carryIn = Poseidon(stateIn), 18 carryOut = Poseidon(stateOut) (circomlib's Poseidon of the 8, in
+// order), 19 the chunk index j and 20 the chunk count k, 0 ≤ j < k ≤ 2^16.
+//
+// Private inputs: stateIn, the rows with BoundWrites' names (enabled, isFirst, gap, gapLen, kind,
+// sameAddress, address, slot, slotLen, oldValue, newValue, packing, valueLen, key, siblings; its header
+// says how padding rows are filled), and the messages (the batch's message leaves in outbox order, then
+// zeros; only the last chunk's are checked).
+//
 template BatchChunk(W, D, M, MESSAGE_DEPTH) {
-    signal input inputs[15];
+    signal input inputs[21];
 
-    // Writes, one row each (StateWrite); unused rows have enabled = 0.
+    // The carried state before the chunk's first row.
+    signal input stateIn[8];
+
+    // The rows (BoundWrites): real rows first, then padding (enabled = 0).
     signal input enabled[W];
-    signal input first[W];
-    signal input index[W];
-    signal input key[W];
+    signal input isFirst[W];
+    signal input gap[W];
+    signal input gapLen[W];
+    signal input kind[W];
+    signal input sameAddress[W];
+    signal input address[W];
+    signal input slot[W][2];
+    signal input slotLen[W];
     signal input oldValue[W][2];
     signal input newValue[W][2];
+    signal input packing[W];
+    signal input valueLen[W];
+    signal input key[W];
     signal input siblings[W][D][3];
 
     // Messages: the batch's message leaves in outbox order, then zeros.
     signal input messageCount;
     signal input messages[M];
 
-    // Layout version 1.
-    inputs[0] === 1;
+    // Layout version 2.
+    inputs[0] === 2;
 
-    // The writes, chained from the chunk's old root to its new root.
-    component write[W];
-    for (var i = 0; i < W; i++) {
-        write[i] = StateWrite(D);
-        write[i].rootIn <== i == 0 ? inputs[3] : write[i - 1].rootOut;
-        write[i].enabled <== enabled[i];
-        write[i].first <== first[i];
-        write[i].index <== index[i];
-        write[i].key <== key[i];
-        write[i].oldValue <== oldValue[i];
-        write[i].newValue <== newValue[i];
-        write[i].siblings <== siblings[i];
-    }
-    write[W - 1].rootOut === inputs[4];
+    // The rows, from stateIn at the batch's z.
+    component writes = BoundWrites(W, D);
+    writes.zPow[0] <== 1;
+    writes.zPow[1] <== inputs[13];
+    writes.stateIn <== stateIn;
+    writes.enabled <== enabled;
+    writes.isFirst <== isFirst;
+    writes.gap <== gap;
+    writes.gapLen <== gapLen;
+    writes.kind <== kind;
+    writes.sameAddress <== sameAddress;
+    writes.address <== address;
+    writes.slot <== slot;
+    writes.slotLen <== slotLen;
+    writes.oldValue <== oldValue;
+    writes.newValue <== newValue;
+    writes.packing <== packing;
+    writes.valueLen <== valueLen;
+    writes.key <== key;
+    writes.siblings <== siblings;
 
-    // 0 <= j < k <= 2^16.
+    // The carries: the states in and out, hashed.
+    component carryIn = Poseidon(8);
+    carryIn.inputs <== stateIn;
+    carryIn.out === inputs[17];
+    component carryOut = Poseidon(8);
+    carryOut.inputs <== writes.stateOut;
+    carryOut.out === inputs[18];
+
+    // 0 <= j < k <= 2^16 for j and k below 2^17 (LessThan's range): the verifier passes them, as the
+    // chunk's position and the proof's chunk count (Groth16BatchVerifier), never a field-wrapped value.
     component indexBelowCount = LessThan(17);
-    indexBelowCount.in[0] <== inputs[13];
-    indexBelowCount.in[1] <== inputs[14];
+    indexBelowCount.in[0] <== inputs[19];
+    indexBelowCount.in[1] <== inputs[20];
     indexBelowCount.out === 1;
     component countBound = LessEqThan(17);
-    countBound.in[0] <== inputs[14];
+    countBound.in[0] <== inputs[20];
     countBound.in[1] <== 65536;
     countBound.out === 1;
-    component isLast = IsEqual();
-    isLast.in[0] <== inputs[13] + 1;
-    isLast.in[1] <== inputs[14];
+    component firstChunk = IsZero();
+    firstChunk.in <== inputs[19];
+    component lastChunk = IsEqual();
+    lastChunk.in[0] <== inputs[19] + 1;
+    lastChunk.in[1] <== inputs[20];
+
+    // Chunk 0 starts at the batch start: the previous state root, an empty stream at position 0 (weight
+    // 256^30, phase 0, length 0), no previous address (2^160), P = 0, next index 0.
+    var START[8] = [0, 0, 256 ** 30, 0, 0, 2 ** 160, 0, 0];
+    firstChunk.out * (stateIn[0] - inputs[3]) === 0;
+    for (var i = 1; i < 8; i++) {
+        firstChunk.out * (stateIn[i] - START[i]) === 0;
+    }
+
+    // The last chunk ends at the header's new state root, y, P and run length.
+    lastChunk.out * (writes.stateOut[0] - inputs[4]) === 0;
+    lastChunk.out * (writes.stateOut[1] - inputs[14]) === 0;
+    lastChunk.out * (writes.stateOut[6] - inputs[15]) === 0;
+    lastChunk.out * (writes.stateOut[4] - inputs[16]) === 0;
 
     // Message leaves: at most M, the ones past messageCount are zero.
     component countFits = LessEqThan(16);
@@ -185,9 +173,10 @@ template BatchChunk(W, D, M, MESSAGE_DEPTH) {
         level[0] = up[h].out;
     }
     // Only the last chunk answers for the message root.
-    isLast.out * (level[0] - inputs[7]) === 0;
+    lastChunk.out * (level[0] - inputs[7]) === 0;
 
-    // Every other public input enters a constraint, so the proof is bound to it.
+    // The public inputs no check above uses (chain id, batch number, pubdataCommitment, the priority
+    // operations, the child and imported roots) enter a constraint each, so the proof is bound to them.
     signal bound[9];
     var others[9] = [1, 2, 5, 6, 8, 9, 10, 11, 12];
     for (var i = 0; i < 9; i++) {

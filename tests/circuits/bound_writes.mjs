@@ -11,6 +11,17 @@ import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {buildPoseidon} from "circomlibjs";
 import {
+    ACC,
+    ADDRESS,
+    batchStart,
+    COMMIT,
+    INDEX,
+    LENGTH,
+    NO_ADDRESS,
+    paddingRow,
+    PHASE,
+    ROOT,
+    WEIGHT,
     calculator,
     check,
     compileCircom,
@@ -44,30 +55,10 @@ const randField = () => {
 const poseidon = await buildPoseidon();
 const hash = (xs) => poseidon.F.toObject(poseidon(xs));
 
-const NO_ADDRESS = 1n << 160n;
 const FULL = 0;
-const ADD_SMALL = 3;
-// The state's places (bound_writes.circom).
-const [ROOT, ACC, WEIGHT, PHASE, LENGTH, ADDRESS, COMMIT, INDEX] = [0, 1, 2, 3, 4, 5, 6, 7];
-const batchStart = (stateRoot) => [stateRoot, 0n, pow(256n, 30n), 0n, 0n, NO_ADDRESS, 0n, 0n];
 
 // What a padding row holds (bound_writes.circom's header): a valid repeated write of 0 → 1 by ADD_SMALL.
-const PADDING = {
-    gap: 0n,
-    gapLen: 1,
-    isFirst: 0,
-    kind: 0,
-    same: 0,
-    address: 0n,
-    slot: 0n,
-    slotLen: 0,
-    oldValue: 0n,
-    newValue: 1n,
-    packing: ADD_SMALL,
-    valueLen: 0,
-    key: 0n,
-    siblings: Array.from({length: D}, () => [0n, 0n, 0n]),
-};
+const PADDING = paddingRow(D);
 
 // ---- The harness: BoundWrites(w, D) with z as an input (zPow = [1, z]) and the state out as the outputs.
 // `template` is the bound_writes.circom to include (a lying variant's).

@@ -232,3 +232,137 @@ const ROW_FIELDS = [
 export const rowFieldInputs = (rows) => ROW_FIELDS.map(([name, shape]) => `    signal input ${name}[${rows}]${shape};`).join("\n");
 // The circom lines wiring the harness's row fields into `target` (`at`: "[i]" for one row, "" for all).
 export const rowFieldWiring = (target, at) => ROW_FIELDS.map(([name]) => `        ${target}.${name} <== ${name}${at};`).join("\n");
+
+// ---- A chunk's carried state (circuits/src/bound_writes.circom) over Rust's rows, computed from the
+// vectors alone: the tree roots and indices Rust's rows reach, the stream over Rust's bytes, the row
+// commitment from docs/proofs.md's formula.
+export const NO_ADDRESS = 1n << 160n;
+// The state's places: root, acc, weight, phase, length, prevAddress, commit, nextIndex.
+export const [ROOT, ACC, WEIGHT, PHASE, LENGTH, ADDRESS, COMMIT, INDEX] = [0, 1, 2, 3, 4, 5, 6, 7];
+// Where a batch starts: its previous state root, an empty stream at position 0, no previous address.
+export const batchStart = (stateRoot) => [stateRoot, 0n, pow(256n, 30n), 0n, 0n, NO_ADDRESS, 0n, 0n];
+
+// The packing's operand of a row (FULL the new value, ADD new − old, SUB old − new, ADD_SMALL none).
+export function rowWord(row) {
+    if (row.packing === 0) return row.newValue;
+    if (row.packing === 1) return row.newValue - row.oldValue;
+    if (row.packing === 2) return row.oldValue - row.newValue;
+    return 0n;
+}
+// The row commitment with `row` (rustBatches()'s form) folded in, docs/proofs.md's formula; `hash` is
+// circomlibjs's Poseidon over bigints.
+export function commitRow(hash, commit, row) {
+    const first = BigInt(row.isFirst);
+    const f =
+        row.gap |
+        (BigInt(row.gapLen) << 32n) |
+        (first << 35n) |
+        ((first * BigInt(row.kind)) << 36n) |
+        ((first * BigInt(row.same)) << 38n) |
+        (BigInt(row.slotLen) << 39n) |
+        (BigInt(row.packing) << 45n) |
+        (BigInt(row.valueLen) << 47n) |
+        ((first * row.address) << 53n);
+    const word = rowWord(row);
+    return hash([commit, f, hi(row.slot), lo(row.slot), hi(word), lo(word)]);
+}
+
+// The state after rows from … to − 1 of Rust's batch `batch` (rustBatches()) from `state`. The stream
+// goes on from the state's own weight and phase (position p weighs 256^(30 − p mod 31) · z^⌊p/31⌋: the
+// next weight is this one / 256 inside a 31-byte chunk, · z · 256^30 across its end), so any acc,
+// weight, phase, length, prevAddress and commit may start it; the root and nextIndex must be where
+// Rust's rows are (throws otherwise).
+export function stateAfter(hash, batch, state, from, to) {
+    let [root, acc, weight, phase, length, address, commit, next] = state;
+    const inverse256 = pow(256n, P - 2n);
+    const across = mod(batch.z * pow(256n, 30n));
+    for (let i = from; i < to; i++) {
+        const v = batch.vectors[i];
+        const row = batch.rows[i];
+        if (BigInt(v.oldRoot) !== root || BigInt(v.index) !== next + row.gap) throw new Error(`row ${i} does not start at the state's root and next index`);
+        for (const b of Buffer.from(v.bytes.slice(2), "hex")) {
+            acc = mod(acc + BigInt(b) * weight);
+            weight = mod(weight * (phase === 30n ? across : inverse256));
+            phase = phase === 30n ? 0n : phase + 1n;
+            length++;
+        }
+        root = BigInt(v.newRoot);
+        next = BigInt(v.index) + 1n;
+        if (row.isFirst) address = row.address;
+        commit = commitRow(hash, commit, row);
+    }
+    return [root, acc, weight, phase, length, address, commit, next];
+}
+
+// A padding row (bound_writes.circom's header): a valid repeated write of 0 → 1 by ADD_SMALL, gap 0,
+// gapLen 1, key 0 and zero siblings for `levels` levels.
+export const paddingRow = (levels) => ({
+    gap: 0n,
+    gapLen: 1,
+    isFirst: 0,
+    kind: 0,
+    same: 0,
+    address: 0n,
+    slot: 0n,
+    slotLen: 0,
+    oldValue: 0n,
+    newValue: 1n,
+    packing: 3,
+    valueLen: 0,
+    key: 0n,
+    siblings: Array.from({length: levels}, () => [0n, 0n, 0n]),
+});
+// BoundWrites' row inputs for a chunk of `w` rows and `levels` tree levels: `rows` (rustBatches()'s
+// form), then padding; enabled 1 for the rows and 0 for the padding unless `enabled` says otherwise.
+export function boundRowInputs(rows, w, levels, enabled = rows.map(() => 1)) {
+    const all = [...rows, ...Array(w - rows.length).fill(paddingRow(levels))];
+    const flags = [...enabled, ...Array(w - enabled.length).fill(0)];
+    return {
+        enabled: flags.map(String),
+        ...rowFields(all),
+        key: all.map((r) => String(r.key)),
+        siblings: all.map((r) => r.siblings.map((level) => level.map(String))),
+    };
+}
+
+// Where the witness calculator refuses an input: {template, line} of the innermost failing `===` and
+// `outer`, the line in `harness` (the main template's name) it fails under — or null when it computes a
+// witness. The calculator appends each failure's template chain (innermost first, `harness` last) to the
+// ones before, so the last chain is the one after the previous `harness`. Anything but a failed assert is
+// an error of the test.
+export async function refusal(wc, input, harness) {
+    try {
+        await wc.calculateWitness(input, true);
+        return null;
+    } catch (e) {
+        const message = String(e.message ?? e);
+        if (!/Assert Failed/.test(message)) throw e;
+        const chain = [...message.matchAll(/Error in template (\w+?)_\d+ line: (\d+)/g)].map((m) => ({template: m[1], line: Number(m[2])}));
+        const ends = chain.flatMap((c, i) => (c.template === harness ? [i] : []));
+        const last = chain.slice(ends.length > 1 ? ends.at(-2) + 1 : 0, ends.at(-1) + 1);
+        return {...(last[0] ?? {template: "unknown", line: 0}), outer: last.at(-1)?.line ?? 0};
+    }
+}
+
+// The line of `snippet` in `file` (under circuits/src), which must occur there exactly once: where a
+// test expects a refusal.
+export function lineOf(file, snippet) {
+    const lines = readFileSync(join(root, "circuits/src", file), "utf8").split("\n");
+    const at = lines.flatMap((l, i) => (l.includes(snippet) ? [i + 1] : []));
+    if (at.length !== 1) throw new Error(`${file} has ${at.length} lines with: ${snippet}`);
+    return at[0];
+}
+
+// The public inputs of a .r1cs (read by snarkjs): their count, the outputs' count, and for each public
+// input (wire 1 + outputs …) how many constraints it appears in with a non-zero coefficient.
+export async function publicInputUse(r1cs) {
+    const snarkjs = await import("snarkjs");
+    const r = await snarkjs.r1cs.exportJson(r1cs);
+    const first = 1 + r.nOutputs;
+    const uses = Array(r.nPubInputs).fill(0);
+    for (const c of r.constraints) {
+        const wires = new Set(c.flatMap((part) => Object.entries(part).flatMap(([w, k]) => (BigInt(k) === 0n ? [] : [Number(w)]))));
+        for (const w of wires) if (w >= first && w < first + r.nPubInputs) uses[w - first]++;
+    }
+    return {publicInputs: r.nPubInputs, outputs: r.nOutputs, uses};
+}

@@ -9,7 +9,7 @@
 import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {buildPoseidon} from "circomlibjs";
-import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, rowFields, rustBatches, writeHarness, rowFieldInputs, rowFieldWiring, TWO128, hi, lo, byteLength} from "./common.mjs";
+import {calculator as loadCalculator, check, compileCircom, evaluateChunks, finish, mod, P, randomFrom, refusedBy, removeDir, root, weightAt, workDir, wtnsCheck, rowFields, rustBatches, writeHarness, rowFieldInputs, rowFieldWiring, TWO128, hi, lo, byteLength, commitRow, rowWord} from "./common.mjs";
 
 const R = 4; // rows chained in the harness
 const work = workDir("row");
@@ -37,12 +37,6 @@ function bigEndian(x, n) {
     for (let i = n - 1; i >= 0; i--) out.push(Number((x >> BigInt(8 * i)) & 255n));
     return out;
 }
-function wordOf(row) {
-    if (row.packing === FULL) return row.newValue;
-    if (row.packing === ADD) return row.newValue - row.oldValue;
-    if (row.packing === SUB) return row.oldValue - row.newValue;
-    return 0n;
-}
 function encodeRow(row) {
     const bytes = [];
     for (let i = 0; i < row.gapLen; i++) {
@@ -55,7 +49,7 @@ function encodeRow(row) {
         if (row.kind === STORAGE) bytes.push(...bigEndian(row.slot, row.slotLen));
     }
     bytes.push((row.packing << 6) | row.valueLen);
-    if (row.packing !== ADD_SMALL) bytes.push(...bigEndian(wordOf(row), row.valueLen));
+    if (row.packing !== ADD_SMALL) bytes.push(...bigEndian(rowWord(row), row.valueLen));
     return bytes;
 }
 // A small decoder of the same layout, to hold the generator to it: the value it decodes and its length.
@@ -119,7 +113,7 @@ function randValuePart(oldValue, packing = rand(4)) {
             return {packing, valueLen: Number(delta) - 1, newValue: oldValue + delta};
         }
         if (newValue === oldValue) continue;
-        const word = wordOf({packing, oldValue, newValue});
+        const word = rowWord({packing, oldValue, newValue});
         const shortest = byteLength(word);
         return {packing, valueLen: rand(3) ? shortest : shortest + rand(33 - shortest), newValue};
     }
@@ -153,22 +147,6 @@ function makeInput(rows, ctx) {
         commit: String(ctx.commit ?? 0n),
     };
 }
-// The row commitment with `row` folded in (docs/proofs.md, written from its description).
-function commitRow(commit, row) {
-    const first = BigInt(row.isFirst);
-    const f =
-        row.gap |
-        (BigInt(row.gapLen) << 32n) |
-        (first << 35n) |
-        ((first * BigInt(row.kind)) << 36n) |
-        ((first * BigInt(row.same)) << 38n) |
-        (BigInt(row.slotLen) << 39n) |
-        (BigInt(row.packing) << 45n) |
-        (BigInt(row.valueLen) << 47n) |
-        ((first * row.address) << 53n);
-    const word = wordOf(row);
-    return hash([commit, f, hi(row.slot), lo(row.slot), hi(word), lo(word)]);
-}
 // What the circuit must output: the stream state after the rows, each row's length, key and address.
 function expected(rows, ctx) {
     const {p0, acc0, z, prevAddress} = ctx;
@@ -179,7 +157,7 @@ function expected(rows, ctx) {
     let previous = prevAddress;
     const addresses = rows.map((r) => (previous = r.isFirst ? r.address : previous));
     const keys = rows.map((r) => hash([BigInt(r.kind), r.address, hi(r.slot), lo(r.slot)]));
-    const commit = rows.reduce(commitRow, ctx.commit ?? 0n);
+    const commit = rows.reduce((commit, row) => commitRow(hash, commit, row), ctx.commit ?? 0n);
     return [...out, ...encoded.map((b) => BigInt(b.length)), ...keys, ...addresses, commit];
 }
 
@@ -502,7 +480,7 @@ try {
         const seen = new Set();
         for (const [c] of cases) {
             for (const r of c.rows) {
-                const word = wordOf(r);
+                const word = rowWord(r);
                 const shortestGap = Math.max(1, Math.ceil(r.gap.toString(2).replace(/^0$/, "").length / 7));
                 seen.add(`${r.isFirst ? "first" : "repeated"} packing ${r.packing}`);
                 if (r.isFirst) seen.add(`first kind ${r.kind}${r.same ? " same-address" : ""}`);

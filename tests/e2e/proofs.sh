@@ -53,9 +53,10 @@ header_of() { # the header tuple of batch $1, as cast takes it
   cast rpc fractal_batchByNumber "$(cast to-hex "$1")" --rpc-url "$l2" | node -e "
     const h = JSON.parse(require('fs').readFileSync(0)).header;
     console.log('(' + [h.batchNumber, h.timestamp, h.priorityOpsCount, h.prevStateRoot, h.newStateRoot, h.pubdataCommitment,
-      h.messageRoot, h.priorityOpsHash, h.childRootsAggregated, h.importedRootsHash].join(',') + ')')"
+      h.messageRoot, h.priorityOpsHash, h.childRootsAggregated, h.importedRootsHash, h.rowCommitment,
+      h.writesEvaluation, h.writesLength].join(',') + ')')"
 }
-H='(uint64,uint64,uint64,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32)'
+H='(uint64,uint64,uint64,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,bytes32,uint32)'
 inputs_of() { cast call "$settlement" "publicInputs($H)(uint256[])" "$(header_of "$1")" --rpc-url "$l1" | tr -d ' ' | sed -E 's/\[[0-9.]+e[0-9]+\]//g'; }
 verifies() { test "$(cast call "$verifier" 'verifyProof(bytes,uint256[])(bool)' "$1" "$2" --rpc-url "$l1")" = "$3"; }
 check "fractal prove's proof of batch 1 verifies on L1 for batch 1" verifies "$proof1" "$(inputs_of 1)" true

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IDAPolicy} from "./IDAPolicy.sol";
 import {DAInput} from "./DAInput.sol";
+import {BatchHeader} from "../settlement/BatchLib.sol";
 import {
     CompositeCommitmentMismatch,
     CompositeInputCountMismatch,
@@ -78,19 +79,21 @@ contract CompositeDA is IDAPolicy {
 
     // ---------------------------------------------------------------- IDAPolicy
 
-    /// @notice Asks the members, as the mode says, and returns the commitment they agree on.
+    /// @notice Asks the members, as the mode says, and returns the commitment they agree on. The write
+    /// binding is not checked by this policy itself: each member checks the header as it does alone
+    /// (`ALL_OF` with a `RollupCalldataDA` member checks it; `ANY_OF` only when that member is chosen).
     /// @param chainId The child chain whose batch is being committed; passed to the members.
-    /// @param batchNumber The batch being committed; passed to the members.
+    /// @param header The header being committed; passed to the members.
     /// @param daInput `ALL_OF`: `abi.encode(bytes[] memberInputs)`, one per member, in member order.
     /// `ANY_OF`: `abi.encode(uint256 memberIndex, bytes memberInput)`.
     /// @return commitment The members' common commitment (`ALL_OF`) or the chosen member's (`ANY_OF`).
-    function checkAvailability(uint256 chainId, uint64 batchNumber, bytes calldata daInput)
+    function checkAvailability(uint256 chainId, BatchHeader calldata header, bytes calldata daInput)
         external
         view
         returns (bytes32 commitment)
     {
-        if (_mode == Mode.ALL_OF) return _checkAllOf(chainId, batchNumber, daInput);
-        return _checkAnyOf(chainId, batchNumber, daInput);
+        if (_mode == Mode.ALL_OF) return _checkAllOf(chainId, header, daInput);
+        return _checkAnyOf(chainId, header, daInput);
     }
 
     /// @notice The policy kind: keccak256("fractal.da.composite.v1"), whatever the mode.
@@ -122,7 +125,7 @@ contract CompositeDA is IDAPolicy {
     // ---------------------------------------------------------------- internal
 
     /// @dev ALL_OF: every member checks its own input; all commitments must equal member 0's.
-    function _checkAllOf(uint256 chainId, uint64 batchNumber, bytes calldata daInput)
+    function _checkAllOf(uint256 chainId, BatchHeader calldata header, bytes calldata daInput)
         private
         view
         returns (bytes32 commitment)
@@ -133,7 +136,7 @@ contract CompositeDA is IDAPolicy {
 
         for (uint256 i = 0; i < count; ++i) {
             bytes calldata memberInput = DAInput.readBytes(daInput, heads, heads + 32 * i);
-            bytes32 memberCommitment = _members[i].checkAvailability(chainId, batchNumber, memberInput);
+            bytes32 memberCommitment = _members[i].checkAvailability(chainId, header, memberInput);
             if (i == 0) {
                 commitment = memberCommitment;
             } else if (memberCommitment != commitment) {
@@ -143,7 +146,7 @@ contract CompositeDA is IDAPolicy {
     }
 
     /// @dev ANY_OF: the member named in the input checks the rest of it.
-    function _checkAnyOf(uint256 chainId, uint64 batchNumber, bytes calldata daInput)
+    function _checkAnyOf(uint256 chainId, BatchHeader calldata header, bytes calldata daInput)
         private
         view
         returns (bytes32)
@@ -151,6 +154,6 @@ contract CompositeDA is IDAPolicy {
         uint256 index = uint256(DAInput.readWord(daInput, 0));
         bytes calldata memberInput = DAInput.readBytes(daInput, 0, 32);
         if (index >= _members.length) revert CompositeMemberIndexOutOfRange(index, _members.length);
-        return _members[index].checkAvailability(chainId, batchNumber, memberInput);
+        return _members[index].checkAvailability(chainId, header, memberInput);
     }
 }

@@ -4,8 +4,8 @@ pragma solidity ^0.8.28;
 // Custom errors of the data-availability area (the IDAPolicy implementations and their input
 // decoding), sorted by name. Each is prefixed with its component: `Composite` (CompositeDA),
 // `DAInput` (the DAInput decoding library), `GuardianQuorum` (GuardianQuorumDA), `PubdataEvaluation`
-// (the PubdataEvaluation library), `RollupBlob` (RollupBlobDA) and `Validium` (ValidiumDA).
-// RollupCalldataDA has no failure mode of its own.
+// (the PubdataEvaluation library), `RollupBlob` (RollupBlobDA), `RollupCalldata` (RollupCalldataDA) and
+// `Validium` (ValidiumDA).
 
 /// @dev ALL_OF: member `memberIndex` returned `actual` where member 0 returned `expected`.
 error CompositeCommitmentMismatch(uint256 memberIndex, bytes32 expected, bytes32 actual);
@@ -73,6 +73,17 @@ error RollupBlobHashMismatch(uint256 index, bytes32 expected, bytes32 actual);
 error RollupBlobMissing(uint256 index, bytes32 expected);
 /// @dev The transaction carries blob `index` (versioned hash `actual`) that the list does not name.
 error RollupBlobUnlisted(uint256 index, bytes32 actual);
+
+/// @dev Batch `batchNumber`'s header does not carry its pubdata's write binding: the run of write rows
+/// evaluates to `expectedEvaluation` at the batch's point and has `expectedLength` bytes, where the header
+/// says `actualEvaluation` (`writesEvaluation`) and `actualLength` (`writesLength`).
+error RollupCalldataWritesMismatch(
+    uint64 batchNumber,
+    uint256 expectedEvaluation,
+    uint256 actualEvaluation,
+    uint256 expectedLength,
+    uint256 actualLength
+);
 
 /// @dev `daInput` has `actual` bytes where exactly `expected` (one abi-encoded bytes32) are required.
 error ValidiumInputLengthMismatch(uint256 expected, uint256 actual);

@@ -5,6 +5,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {IDAPolicy} from "./IDAPolicy.sol";
 import {DAInput} from "./DAInput.sol";
+import {BatchHeader} from "../settlement/BatchLib.sol";
 import {
     GuardianQuorumBelowThreshold,
     GuardianQuorumCallerNotOwner,
@@ -108,21 +109,23 @@ contract GuardianQuorumDA is IDAPolicy {
 
     // ---------------------------------------------------------------- IDAPolicy
 
-    /// @notice Checks that a quorum of guardians attested to the batch's data and returns its hash.
+    /// @notice Checks that a quorum of guardians attested to the batch's data and returns its hash. Only
+    /// the header's `batchNumber` is read: the write binding (`writesEvaluation`, `writesLength`) is not
+    /// checked by this policy (docs/proofs.md).
     /// @param chainId The child chain whose batch is being committed.
-    /// @param batchNumber The batch being committed.
+    /// @param header The header being committed; its `batchNumber` is the attested batch.
     /// @param daInput `abi.encode(bytes32 dataHash, bytes[] signatures)`: 65-byte signatures over
-    /// `attestationDigest(chainId, batchNumber, dataHash)`, sorted by strictly ascending signer address,
-    /// all from current guardians, at least `threshold()` of them.
+    /// `attestationDigest(chainId, header.batchNumber, dataHash)`, sorted by strictly ascending signer
+    /// address, all from current guardians, at least `threshold()` of them.
     /// @return commitment `dataHash`.
-    function checkAvailability(uint256 chainId, uint64 batchNumber, bytes calldata daInput)
+    function checkAvailability(uint256 chainId, BatchHeader calldata header, bytes calldata daInput)
         external
         view
         returns (bytes32 commitment)
     {
         bytes32 dataHash = DAInput.readWord(daInput, 0);
         (uint256 heads, uint256 count) = DAInput.readArray(daInput, 0, 32);
-        bytes32 digest = attestationDigest(chainId, batchNumber, dataHash);
+        bytes32 digest = attestationDigest(chainId, header.batchNumber, dataHash);
 
         address previous = address(0);
         for (uint256 i = 0; i < count; ++i) {

@@ -15,7 +15,8 @@ import {
 /// zeros), evaluated at a point derived from the bytes' hash and the prover's commitment to its rows. The
 /// circuit evaluates its own re-encoding of the writes at the same point
 /// (`circuits/src/pubdata_stream.circom`); `fractal_primitives::pubdata::evaluate` is the reference.
-/// @dev Note: one `mulmod` and one `addmod` per 31 bytes; no DA policy calls it yet.
+/// @dev Note: one `mulmod` and one `addmod` per 31 bytes. `RollupCalldataDA` calls `evaluateWrites` at
+/// commit; `BatchLib.publicInputs` calls `challenge` for the public input's `z`.
 library PubdataEvaluation {
     /// @dev Bytes per coefficient (a 31-byte chunk is below 2^248, so it is a field element).
     uint256 internal constant CHUNK_BYTES = 31;

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IDAPolicy} from "./IDAPolicy.sol";
 import {DAInput} from "./DAInput.sol";
+import {BatchHeader} from "../settlement/BatchLib.sol";
 import {
     RollupBlobCountOutOfRange,
     RollupBlobHashMismatch,
@@ -32,10 +33,11 @@ contract RollupBlobDA is IDAPolicy {
     // ---------------------------------------------------------------- IDAPolicy
 
     /// @notice Checks that the transaction carries exactly the listed blobs and returns the commitment to
-    /// their versioned hashes. The chain id and batch number play no part.
+    /// their versioned hashes. The chain id and the header play no part: the write binding
+    /// (`writesEvaluation`, `writesLength`) is not checked by this policy (docs/proofs.md, "Blobs").
     /// @param daInput `abi.encode(bytes32[] versionedHashes)`, in blob order, 1 to `MAX_BLOBS` entries.
     /// @return commitment `keccak256(abi.encodePacked(versionedHashes))`.
-    function checkAvailability(uint256, uint64, bytes calldata daInput)
+    function checkAvailability(uint256, BatchHeader calldata, bytes calldata daInput)
         external
         view
         returns (bytes32 commitment)

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IDAPolicy} from "./IDAPolicy.sol";
 import {ValidiumInputLengthMismatch} from "./DAErrors.sol";
+import {BatchHeader} from "../settlement/BatchLib.sol";
 
 /// @title ValidiumDA
 /// @notice Validium: the operator withholds the batch's data (a private chain) and commits only to its
@@ -17,10 +18,11 @@ contract ValidiumDA is IDAPolicy {
 
     // ---------------------------------------------------------------- IDAPolicy
 
-    /// @notice Returns the data hash the operator commits to. The chain id and batch number play no part.
+    /// @notice Returns the data hash the operator commits to. The chain id and the header play no part: the
+    /// write binding (`writesEvaluation`, `writesLength`) is not checked by this policy (docs/proofs.md).
     /// @param daInput `abi.encode(bytes32 dataHash)`: exactly 32 bytes.
     /// @return commitment `dataHash`.
-    function checkAvailability(uint256, uint64, bytes calldata daInput)
+    function checkAvailability(uint256, BatchHeader calldata, bytes calldata daInput)
         external
         pure
         returns (bytes32 commitment)

@@ -41,9 +41,10 @@ interface ISettlement {
     /// @notice The chain was frozen; users exit from the last executed state.
     event ChainFrozen(uint256 indexed chainId, uint64 lastExecutedBatch, bytes32 stateRoot);
 
-    /// @notice Commits batches in order. For each header the DA policy checks `daInputs[i]` and the header
-    /// must carry its commitment, continue the previous state root, and consume priority operations the
-    /// queue has, with the queue's rolling hash at that point.
+    /// @notice Commits batches in order. For each header the DA policy checks `daInputs[i]` with the
+    /// header (`IDAPolicy.checkAvailability`) and the header must carry its commitment, continue the
+    /// previous state root, have every field a circuit opens in the BN254 scalar field, and consume
+    /// priority operations the queue has, with the queue's rolling hash at that point.
     /// @param headers Consecutive batch headers, the first one numbered `totalBatchesCommitted() + 1`.
     /// @param daInputs One DA-policy input per header.
     function commitBatches(BatchHeader[] calldata headers, bytes[] calldata daInputs) external;
@@ -118,7 +119,8 @@ interface ISettlement {
     /// @return The state root.
     function lastExecutedStateRoot() external view returns (bytes32);
 
-    /// @notice The proof's public inputs for `header` on this chain.
+    /// @notice The proof's public inputs for `header` on this chain (version 2, docs/encodings.md).
+    /// @dev Reverts with `PubdataEvaluationNotInField` when `header.rowCommitment` is not a field element.
     /// @param header A batch header.
     /// @return The public inputs, as passed to the verifier.
     function publicInputs(BatchHeader calldata header) external view returns (uint256[] memory);

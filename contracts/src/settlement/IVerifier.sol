@@ -8,7 +8,7 @@ pragma solidity ^0.8.28;
 interface IVerifier {
     /// @notice Checks `proof` against the public inputs that `Settlement` computed from a committed header.
     /// @param proof The proof, ABI-encoded as the implementation documents (Groth16:
-    /// `abi.encode(uint256[] intermediateRoots, uint256[8][] chunkProofs)`).
+    /// `abi.encode(uint256[] carries, uint256[8][] chunkProofs)`).
     /// @param publicInputs The public inputs, each an element of the BN254 scalar field.
     /// @return True when the proof is valid for exactly these inputs.
     function verifyProof(bytes calldata proof, uint256[] calldata publicInputs) external view returns (bool);

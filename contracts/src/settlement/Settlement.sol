@@ -149,7 +149,7 @@ contract Settlement is ISettlement, Initializable {
             revert SettlementPriorityHashMismatch(number, queueHash, header.priorityOpsHash);
         }
         if (header.importedRootsHash != bytes32(0)) revert SettlementImportedRootsUnsupported(number);
-        bytes32 commitment = _daPolicy.checkAvailability(_chainId, number, daInput);
+        bytes32 commitment = _daPolicy.checkAvailability(_chainId, header, daInput);
         if (commitment != header.pubdataCommitment) {
             revert SettlementPubdataCommitmentMismatch(number, commitment, header.pubdataCommitment);
         }

@@ -3,6 +3,8 @@ pragma solidity ^0.8.28;
 
 import {Test} from "../utils/Test.sol";
 import {GuardianQuorumDA} from "../../src/da/GuardianQuorumDA.sol";
+import {BatchHeader} from "../../src/settlement/BatchLib.sol";
+import {WriteBinding} from "../utils/WriteBinding.sol";
 
 /// @title DATestBase
 /// @notice Shared fixtures of the data-availability tests: guardian keys, sorted attestations and the
@@ -18,6 +20,26 @@ abstract contract DATestBase is Test {
 
     address internal owner = makeAddr("owner");
     address internal stranger = makeAddr("stranger");
+
+    // ---------------------------------------------------------------- headers
+
+    /// @dev A header for batch `batchNumber` with every other field zero (the policies other than the
+    /// calldata one read only the batch number).
+    function _header(uint64 batchNumber) internal pure returns (BatchHeader memory h) {
+        h.batchNumber = batchNumber;
+    }
+
+    /// @dev The header of the default batch, `BATCH_NUMBER`.
+    function _header() internal pure returns (BatchHeader memory) {
+        return _header(BATCH_NUMBER);
+    }
+
+    /// @dev The header of the default batch carrying the write binding of version-2 `pubdata`
+    /// (`WriteBinding.bind`): what `RollupCalldataDA` accepts with `pubdata`.
+    function _boundHeader(bytes memory pubdata) internal pure returns (BatchHeader memory h) {
+        h = _header();
+        WriteBinding.bind(h, pubdata);
+    }
 
     // ---------------------------------------------------------------- accounts
 

@@ -12,6 +12,7 @@ import {PriorityOp} from "../../src/settlement/IPriorityQueue.sol";
 import {PriorityQueue} from "../../src/settlement/PriorityQueue.sol";
 import {Settlement} from "../../src/settlement/Settlement.sol";
 import {Test} from "../utils/Test.sol";
+import {WriteBinding} from "../utils/WriteBinding.sol";
 
 /// @title Fixture
 /// @notice The shared base of the settlement, vault and registry tests: it deploys the real suite the
@@ -21,7 +22,8 @@ import {Test} from "../utils/Test.sol";
 /// - Deployment (in `setUp`): Settlement and PriorityQueue implementations, the `DevelopmentVerifier`,
 ///   `ChainRegistry("", verifier, impls)` deployed by this test contract (so it is the registry's
 ///   deployer), `BridgeVault(registry)`, `registry.setBridgeVault(vault)`, a `RollupCalldataDA` policy
-///   (commitment = keccak256(daInput)), then `registerChain` for the default chain `base` (4242).
+///   (commitment = keccak256(daInput); it checks the header's write binding against the pubdata, so
+///   `daInput` must be version-2 pubdata: `pubdataFor`, `WriteBinding.encode`), then `registerChain` for the default chain `base` (4242).
 ///   `setUp` warps to `GENESIS_TIME` first, so the genesis timestamp is realistic.
 /// - Every chain helper takes the chain's `Settlement` explicitly; the overloads without it use the
 ///   default chain (`settlement`, `queue`). Register more chains with `registerChain`.
@@ -170,12 +172,13 @@ abstract contract Fixture is Test {
             );
     }
 
-    /// @notice Some distinct pubdata for batch `seed`.
+    /// @notice Some distinct version-2 pubdata for batch `seed`: a 52-byte run of rows
+    /// ("fractal.test.pubdata" ‖ seed) and two bytes of code (the contracts parse neither).
     function pubdataFor(uint256 seed) internal pure returns (bytes memory) {
-        return abi.encodePacked("fractal.test.pubdata", seed);
+        return WriteBinding.encode(abi.encodePacked("fractal.test.pubdata", seed), hex"01fe");
     }
 
-    /// @notice Independent re-computation of `BatchLib.hash`: keccak256 of the ten header fields,
+    /// @notice Independent re-computation of `BatchLib.hash`: keccak256 of the thirteen header fields,
     /// ABI-encoded in declaration order.
     function expectedBatchHash(BatchHeader memory h) internal pure returns (bytes32) {
         return keccak256(
@@ -189,7 +192,10 @@ abstract contract Fixture is Test {
                 h.messageRoot,
                 h.priorityOpsHash,
                 h.childRootsAggregated,
-                h.importedRootsHash
+                h.importedRootsHash,
+                h.rowCommitment,
+                h.writesEvaluation,
+                h.writesLength
             )
         );
     }
@@ -224,7 +230,9 @@ abstract contract Fixture is Test {
 
     /// @notice A valid header continuing `prev` on `s`: number `prev + 1`, timestamp
     /// max(now, prev.timestamp), the DA commitment keccak256(pubdata), the queue's rolling hash at
-    /// `priorityOpsCount`, no child roots and no imported roots.
+    /// `priorityOpsCount`, no child roots and no imported roots, and the write binding of `pubdata`
+    /// (`WriteBinding.bind`: a row commitment derived from the bytes, the run's evaluation and length).
+    /// @param pubdata Version-2 pubdata (`pubdataFor`, `WriteBinding.encode`).
     /// @param priorityOpsCount Cumulative number of priority requests consumed after the batch; must be
     /// at most the queue's length (the queue reverts otherwise).
     function buildHeader(
@@ -245,6 +253,7 @@ abstract contract Fixture is Test {
         h.priorityOpsHash = PriorityQueue(s.priorityQueue()).rollingHashAt(priorityOpsCount);
         h.childRootsAggregated = bytes32(0);
         h.importedRootsHash = bytes32(0);
+        WriteBinding.bind(h, pubdata);
     }
 
     /// @notice A valid header continuing the last header committed through the helpers on `s`.

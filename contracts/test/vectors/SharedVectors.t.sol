@@ -164,7 +164,10 @@ contract SharedVectorsTest is Test {
             messageRoot: vm.parseJsonBytes32(json, ".batch.messageRoot"),
             priorityOpsHash: vm.parseJsonBytes32(json, ".batch.priorityOpsHash"),
             childRootsAggregated: vm.parseJsonBytes32(json, ".batch.childRootsAggregated"),
-            importedRootsHash: vm.parseJsonBytes32(json, ".batch.importedRootsHash")
+            importedRootsHash: vm.parseJsonBytes32(json, ".batch.importedRootsHash"),
+            rowCommitment: vm.parseJsonBytes32(json, ".batch.rowCommitment"),
+            writesEvaluation: vm.parseJsonBytes32(json, ".batch.writesEvaluation"),
+            writesLength: uint32(vm.parseJsonUint(json, ".batch.writesLength"))
         });
         assertEq(BatchLib.hash(h), vm.parseJsonBytes32(json, ".batch.hash"), "header hash");
         uint256[] memory expected = vm.parseJsonUintArray(json, ".batch.publicInputs");

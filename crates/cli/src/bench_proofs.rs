@@ -1,6 +1,6 @@
 //! `fractal bench proofs`: what proving a batch costs, measured in one run on the deployed chunk
-//! circuit (`circuits/build`) and one full chunk — the 25 writes and 3 messages of
-//! `fractal_prover::sample_batch(64, 25, 3)`.
+//! circuit (`circuits/build`) and one full chunk — the `CHUNK_WRITES` writes and 3 messages of
+//! `fractal_prover::sample_batch(64, CHUNK_WRITES, 3)`.
 //!
 //! - **the Rust provers against snarkjs** on the same key and the same witness: an INSECURE key made
 //!   for snarkjs's QAP reduction (cached under `circuits/build/keys/<circuit>/snarkjs-bench/`, with
@@ -13,8 +13,9 @@
 //!   snarkjs in a `node` process (`snarkjs groth16 prove`: start, read the key and the witness, prove,
 //!   write), each `--repeats` times; every proof is checked against the key.
 //! - **throughput**: `Groth16Prover::prove_chunk` with the development key, as the publisher runs it
-//!   (witness, proof, check against the verifying key); proven writes per second = 25 / its median.
-//! - **constraints per write**: the deployed `BatchChunk(25, 16, 16, 10)` against `BatchChunk(1, 16,
+//!   (witness, proof, check against the verifying key); proven writes per second = `CHUNK_WRITES` / its
+//!   median.
+//! - **constraints per write**: the deployed `BatchChunk(CHUNK_WRITES, 16, 16, 10)` against `BatchChunk(1, 16,
 //!   16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
 //! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier` and `Groth16BatchVerifier`
 //!   deployed from the forge artifacts, the gas of a transaction calling `verifyProof` on real 1- and
@@ -34,7 +35,7 @@ use alloy::{
     transports::http::reqwest,
 };
 use eyre::{Context, Result, bail, ensure, eyre};
-use fractal_primitives::STATE_TREE_DEPTH;
+use fractal_primitives::{PUBLIC_INPUT_COUNT, STATE_TREE_DEPTH};
 use fractal_prover::{
     BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CircuitFiles, EvmProof, Groth16Prover,
     KeyStore, ProverEngine, batch_chunks, cached_snarkjs_compatible_key,
@@ -50,7 +51,7 @@ sol! {
         function verifyProof(bytes proof, uint256[] publicInputs) returns (bool);
     }
     interface IChunkVerifier {
-        function verifyProof(uint256[8] proof, uint256[15] input) returns (bool);
+        function verifyProof(uint256[8] proof, uint256[21] input) returns (bool);
         function CIRCUIT_HASH() returns (bytes32);
     }
 }
@@ -933,12 +934,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
 
     let (existing, writes, messages) = SAMPLE;
     let sample = sample_batch(existing, writes, messages)?;
-    let chunks = batch_chunks(
-        &sample.header,
-        sample.chain_id,
-        &sample.writes,
-        &sample.message_leaves,
-    )?;
+    let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data())?;
     let [chunk] = chunks.as_slice() else {
         bail!("the sample batch makes {} chunks, want one", chunks.len());
     };
@@ -984,8 +980,12 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     let wtns = scratch.join("chunk.wtns");
     write_wtns(&witness, &mut std::fs::File::create(&wtns)?)?;
 
+    let carries = [
+        chunk.public[PUBLIC_INPUT_COUNT],
+        chunk.public[PUBLIC_INPUT_COUNT + 1],
+    ];
     let single = |proof: EvmProof| BatchProof {
-        intermediate_roots: vec![],
+        carries: carries.to_vec(),
         proofs: vec![proof],
     };
     // arkworks' own prover (ark-groth16, arkworks' multi-scalar multiplication), then the publisher's
@@ -1080,13 +1080,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     } else {
         tracing::info!("proving a 2-chunk batch with the development key, for the gas");
         let two = sample_batch(existing, 2 * writes, messages)?;
-        let two_proof = prover.prove_batch(
-            &two.header,
-            two.chain_id,
-            &two.writes,
-            &two.message_leaves,
-            |_, _| {},
-        )?;
+        let two_proof = prover.prove_batch(&two.header, two.chain_id, &two.data(), |_, _| {})?;
         ensure!(
             two_proof.proofs.len() == 2,
             "the 2-chunk sample makes {} chunks",

@@ -88,13 +88,15 @@ pub(crate) fn run(args: &ProveArgs) -> Result<()> {
     }
     let prover = args.proofs.groth16()?;
     let leaves: Vec<U256> = batch.messages.iter().map(Message::leaf).collect();
-    let proof = prover.prove_batch(
-        &batch.header,
-        chain_id,
-        &witness.writes,
-        &leaves,
-        |done, total| tracing::info!(batch = number, chunk = done, of = total, "proving"),
-    )?;
+    let data = fractal_prover::BatchData {
+        pubdata: &batch.pubdata,
+        rows: &witness.rows,
+        writes: &witness.writes,
+        message_leaves: &leaves,
+    };
+    let proof = prover.prove_batch(&batch.header, chain_id, &data, |done, total| {
+        tracing::info!(batch = number, chunk = done, of = total, "proving")
+    })?;
     let text = format!("0x{}\n", hex::encode(proof.abi_encode()));
     match &args.out {
         Some(path) => {

@@ -83,14 +83,13 @@ pub(crate) fn run(args: &SetupArgs) -> Result<()> {
     );
     println!("verifier    {}", args.verifier.display());
     if let Some(path) = &args.fixture {
-        // Two chunks: the Foundry tests check a proof with an intermediate root.
+        // Two chunks: the Foundry tests check a proof with a carry between chunks.
         let sample = sample_batch(40, fractal_prover::CHUNK_WRITES as u64 + 4, 3)?;
         let prover = Groth16Prover::new(&files, keys)?;
         let proof = prover.prove_batch(
             &sample.header,
             sample.chain_id,
-            &sample.writes,
-            &sample.message_leaves,
+            &sample.data(),
             |done, total| tracing::info!(done, total, "proving the sample batch"),
         )?;
         let inputs: Vec<String> = sample
@@ -113,8 +112,11 @@ pub(crate) fn run(args: &SetupArgs) -> Result<()> {
                 "priorityOpsHash": h.priorityOpsHash,
                 "childRootsAggregated": h.childRootsAggregated,
                 "importedRootsHash": h.importedRootsHash,
+                "rowCommitment": h.rowCommitment,
+                "writesEvaluation": h.writesEvaluation,
+                "writesLength": h.writesLength,
             },
-            "pubdata": format!("0x{}", hex::encode(fractal_prover::SAMPLE_PUBDATA)),
+            "pubdata": sample.pubdata,
             "circuitHash": prover.keys().info.circuit_hash,
             "chunks": proof.proofs.len(),
             "writes": sample.writes.len(),

@@ -157,6 +157,9 @@ pub(crate) fn generate() -> Result<String> {
         priorityOpsHash: rolling,
         childRootsAggregated: B256::ZERO,
         importedRootsHash: B256::ZERO,
+        rowCommitment: B256::from(U256::from(0x5eed)),
+        writesEvaluation: B256::from(U256::from(0xe7a1)),
+        writesLength: 300,
     };
     let batch = json!({
         "chainId": CHAIN_ID,
@@ -165,6 +168,8 @@ pub(crate) fn generate() -> Result<String> {
         "pubdataCommitment": header.pubdataCommitment, "messageRoot": header.messageRoot,
         "priorityOpsHash": header.priorityOpsHash, "childRootsAggregated": header.childRootsAggregated,
         "importedRootsHash": header.importedRootsHash,
+        "rowCommitment": header.rowCommitment, "writesEvaluation": header.writesEvaluation,
+        "writesLength": header.writesLength,
         "hash": header.hash(),
         "publicInputs": header.public_inputs(CHAIN_ID)?.into_iter().map(hex).collect::<Vec<_>>(),
     });
@@ -306,7 +311,8 @@ fn pubdata_rows() -> Result<Value> {
     for data in [encoded.to_vec(), lenient] {
         let decoded = pubdata::decode(&mut before, &data)?;
         let run = pubdata::write_run(&data)?;
-        let commitment = pubdata::row_commitment(&decoded.rows)?;
+        let fields: Vec<_> = decoded.rows.iter().map(pubdata::Row::fields).collect();
+        let commitment = pubdata::row_commitment(&fields)?;
         let z = evaluation_challenge(keccak256(&data), commitment)?;
         let prev_root = tree.root();
         let rows: Vec<Value> = decoded

@@ -23,7 +23,7 @@ use alloy_primitives::B256;
 use fractal_primitives::{
     BatchHeader, BatchWitness, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
     StateDiff, StateTree, WriteKind, WriteWitness,
-    pubdata::{self, BatchWrites, BlockRange, PubdataTables},
+    pubdata::{self, BatchWrites, BlockRange, PubdataTables, Row, RowFields},
     rolling_hash,
 };
 use fractal_storage::{Receipt, Store};
@@ -463,12 +463,26 @@ impl<S: Store + 'static> Batcher<S> {
         let writes = BatchWrites::from_diffs(&self.tip.tables, open.diffs.iter().map(|d| &**d));
         // The tip changes in place: an error below stops the batcher, which rebuilds its tip from the
         // stored batches at the next start.
-        let pubdata = pubdata::encode(
+        let (pubdata, rows) = pubdata::encode_rows(
             &mut self.tip.tables,
             &writes,
             BlockRange::new(open.first, open.last),
         )?;
+        let rows: Vec<RowFields> = rows.iter().map(Row::fields).collect();
         let witnesses = apply_writes(&mut self.tip.tree, &self.tip.tables, &writes)?;
+        // One tree write per row, at the row's index (the proof pairs them).
+        if witnesses.len() != rows.len()
+            || witnesses.iter().zip(&rows).any(|(w, r)| w.index != r.index)
+        {
+            return Err(Error::Batch(format!(
+                "{} tree writes do not match the {} rows of the write run",
+                witnesses.len(),
+                rows.len()
+            )));
+        }
+        let pubdata_commitment = fractal_da::commitment(self.config.da, &pubdata)
+            .map_err(|e| Error::Batch(format!("DA commitment: {e}")))?;
+        let binding = pubdata::write_binding(&pubdata, &rows, pubdata_commitment)?;
         let root = B256::from(self.tip.tree.root());
         let messages = MessageTree::from_messages(&open.messages)?;
         let previous = &self.tip.header;
@@ -478,8 +492,7 @@ impl<S: Store + 'static> Batcher<S> {
             priorityOpsCount: previous.priorityOpsCount + open.priority_ops,
             prevStateRoot: previous.newStateRoot,
             newStateRoot: root,
-            pubdataCommitment: fractal_da::commitment(self.config.da, &pubdata)
-                .map_err(|e| Error::Batch(format!("DA commitment: {e}")))?,
+            pubdataCommitment: pubdata_commitment,
             messageRoot: B256::from(messages.root()),
             priorityOpsHash: if open.priority_ops == 0 {
                 previous.priorityOpsHash
@@ -488,6 +501,9 @@ impl<S: Store + 'static> Batcher<S> {
             },
             childRootsAggregated: B256::ZERO,
             importedRootsHash: B256::ZERO,
+            rowCommitment: B256::from(binding.row_commitment),
+            writesEvaluation: B256::from(binding.evaluation),
+            writesLength: binding.length,
         };
         let batch = SealedBatch {
             header,
@@ -499,6 +515,7 @@ impl<S: Store + 'static> Batcher<S> {
         let witness = BatchWitness {
             batch_number: batch.header.batchNumber,
             writes: witnesses,
+            rows,
         };
         self.batches.store(&batch, &witness)?;
         info!(

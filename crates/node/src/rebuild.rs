@@ -180,6 +180,16 @@ pub async fn rebuild(
                 header.newStateRoot
             )));
         }
+        // The write binding the proof was held to: with blob DA the parent does not check it, so the
+        // rebuilder does (docs/proofs.md, "Where the write binding holds").
+        let rows: Vec<_> = decoded.rows.iter().map(pubdata::Row::fields).collect();
+        let binding = pubdata::write_binding(data, &rows, header.pubdataCommitment)?;
+        if binding != header.write_binding() {
+            return Err(Error::Batch(format!(
+                "batch {number}'s pubdata gives {binding}; its header claims {}",
+                header.write_binding()
+            )));
+        }
         if *number <= executed {
             let recorded = view
                 .stateRoot(*number)

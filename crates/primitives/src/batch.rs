@@ -2,12 +2,12 @@ use alloy_primitives::{B256, Bytes, U256, keccak256};
 use alloy_sol_types::SolValue;
 use serde::{Deserialize, Serialize};
 
-use crate::{FIELD_MODULUS, Message, Result, field::FieldElement};
+use crate::{FIELD_MODULUS, Message, Result, field::FieldElement, pubdata::WriteBinding};
 
 /// Version tag of the public-input layout (`docs/encodings.md`, "Public input").
-pub const PUBLIC_INPUT_VERSION: u64 = 1;
+pub const PUBLIC_INPUT_VERSION: u64 = 2;
 /// Number of public inputs of a batch proof.
-pub const PUBLIC_INPUT_COUNT: usize = 13;
+pub const PUBLIC_INPUT_COUNT: usize = 17;
 
 #[allow(missing_docs)]
 mod sol {
@@ -25,6 +25,9 @@ mod sol {
             bytes32 priorityOpsHash;
             bytes32 childRootsAggregated;
             bytes32 importedRootsHash;
+            bytes32 rowCommitment;
+            bytes32 writesEvaluation;
+            uint32 writesLength;
         }
 
         /// `ISettlement.commitBatches`: what the publisher sends and a rebuilder reads back.
@@ -64,8 +67,10 @@ pub struct BatchWitness {
     /// The batch.
     pub batch_number: u64,
     /// The writes that changed the tree, in the order they were applied (writes that changed nothing
-    /// are left out).
+    /// are left out): ascending entry index, one per row of the pubdata's write run.
     pub writes: Vec<crate::WriteWitness>,
+    /// The pubdata's write rows as the batch circuit takes them, one per write.
+    pub rows: Vec<crate::pubdata::RowFields>,
 }
 
 /// Where a message sits in the batches of its source chain, with its Merkle proof: what a withdrawal's
@@ -105,9 +110,29 @@ impl BatchHeader {
             self.messageRoot,
             self.childRootsAggregated,
             self.importedRootsHash,
+            self.rowCommitment,
+            self.writesEvaluation,
         ]
         .iter()
         .all(|root| U256::from_be_bytes(root.0) < FIELD_MODULUS)
+    }
+
+    /// The evaluation point `z` of the batch's write run: `keccak256(abi.encode(pubdataCommitment,
+    /// rowCommitment)) mod r`. Fails when the row commitment is not a field element.
+    pub fn evaluation_point(&self) -> Result<U256> {
+        crate::pubdata::evaluation_challenge(
+            self.pubdataCommitment,
+            U256::from_be_bytes(self.rowCommitment.0),
+        )
+    }
+
+    /// The header's write binding fields.
+    pub fn write_binding(&self) -> WriteBinding {
+        WriteBinding {
+            row_commitment: U256::from_be_bytes(self.rowCommitment.0),
+            evaluation: U256::from_be_bytes(self.writesEvaluation.0),
+            length: self.writesLength,
+        }
     }
 
     /// The proof's public inputs on chain `chain_id`, exactly as `Settlement` computes them.
@@ -129,6 +154,10 @@ impl BatchHeader {
             (U256::from(self.priorityOpsCount) << 64) | U256::from(self.timestamp),
             word(&self.childRootsAggregated),
             word(&self.importedRootsHash),
+            self.evaluation_point()?,
+            word(&self.writesEvaluation),
+            word(&self.rowCommitment),
+            U256::from(self.writesLength),
         ];
         for input in &inputs {
             input.to_fr()?;
@@ -154,13 +183,16 @@ mod tests {
             priorityOpsHash: B256::repeat_byte(0xcd),
             childRootsAggregated: B256::ZERO,
             importedRootsHash: B256::ZERO,
+            rowCommitment: B256::with_last_byte(5),
+            writesEvaluation: B256::with_last_byte(6),
+            writesLength: 77,
         }
     }
 
     #[test]
     fn public_inputs_split_hashes_and_pack_counters() {
         let pi = header().public_inputs(4242).unwrap();
-        assert_eq!(pi[0], U256::from(1));
+        assert_eq!(pi[0], U256::from(2));
         assert_eq!(pi[1], U256::from(4242));
         assert_eq!(pi[5], U256::from_be_bytes(B256::repeat_byte(0xab).0) >> 128);
         assert_eq!(
@@ -168,6 +200,9 @@ mod tests {
             U256::from_be_bytes(B256::repeat_byte(0xab).0)
         );
         assert_eq!(pi[10], (U256::from(3) << 64) | U256::from(1_700_000_000u64));
+        let z = crate::pubdata::evaluation_challenge(B256::repeat_byte(0xab), U256::from(5));
+        assert_eq!(pi[13], z.unwrap());
+        assert_eq!(pi[14..], [U256::from(6), U256::from(5), U256::from(77)]);
     }
 
     #[test]
@@ -179,13 +214,25 @@ mod tests {
             h.public_inputs(1),
             Err(Error::NotAFieldElement(_))
         ));
+        for field in [
+            |h: &mut BatchHeader| h.rowCommitment = B256::repeat_byte(0xff),
+            |h: &mut BatchHeader| h.writesEvaluation = B256::repeat_byte(0xff),
+        ] {
+            let mut h = header();
+            field(&mut h);
+            assert!(!h.fields_in_range());
+            assert!(matches!(
+                h.public_inputs(1),
+                Err(Error::NotAFieldElement(_))
+            ));
+        }
     }
 
     #[test]
     fn hash_is_keccak_of_the_abi_encoding() {
         let h = header();
         let encoded = h.abi_encode();
-        assert_eq!(encoded.len(), 10 * 32);
+        assert_eq!(encoded.len(), 13 * 32);
         assert_eq!(h.hash(), keccak256(encoded));
         assert_ne!(h.hash(), BatchHeader::genesis(B256::ZERO, 0).hash());
     }

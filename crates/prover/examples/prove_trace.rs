@@ -1,4 +1,4 @@
-//! Where a chunk proof's time goes: proves the benchmark's chunk (`sample_batch(64, 25, 3)`) with the
+//! Where a chunk proof's time goes: proves the benchmark's chunk (`sample_batch(64, CHUNK_WRITES, 3)`) with the
 //! development key three times, timing the witness, the publisher's `prove_chunk` (witness, checks,
 //! proof) and the bare proof by both engines (this crate's batched-affine MSMs and ark-groth16's own).
 //! Built with ark-std's `print-trace` feature, ark-groth16 prints its timers for each step of its proof
@@ -25,13 +25,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let prover = Groth16Prover::new(&files, keys)?;
     let matrices = CircuitMatrices::new(&read_r1cs(&files)?);
     let pk = &prover.keys().proving;
-    let sample = sample_batch(64, 25, 3)?;
-    let chunks = batch_chunks(
-        &sample.header,
-        sample.chain_id,
-        &sample.writes,
-        &sample.message_leaves,
-    )?;
+    let sample = sample_batch(64, fractal_prover::CHUNK_WRITES as u64, 3)?;
+    let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data())?;
     let native = prover.witness_generator().is_native();
     for run in 1..=3 {
         let started = Instant::now();

@@ -1,24 +1,32 @@
 //! The chunk circuit (`circuits/src/batch_chunk.circom`): its sizes, its files, and its inputs built
-//! from a batch's header, write witnesses and messages.
+//! from a batch's header, pubdata, write rows and witnesses, and messages.
 
 use std::path::{Path, PathBuf};
 
-use alloy_primitives::{B256, U256, keccak256};
+use alloy_primitives::{Address, B256, U256, keccak256};
+use ark_bn254::Fr;
+use ark_ff::Field;
 use fractal_primitives::{
-    BatchHeader, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness,
+    BatchHeader, FieldElement, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness,
+    poseidon,
+    pubdata::{self, RowFields},
 };
 use num_bigint::BigInt;
 
 use crate::{Error, Result, error::io};
 
-/// Writes one chunk proof covers (`main.circom`): the most that keep the circuit within 2¹⁸
-/// constraints, the proving domain's size (docs/proofs.md).
-pub const CHUNK_WRITES: usize = 25;
+/// Writes one chunk proof covers (`main.circom`): the most bound writes (a state-tree write and the
+/// pubdata row publishing it) that keep the circuit within 2¹⁸ constraints, the proving domain's size
+/// (docs/proofs.md).
+pub const CHUNK_WRITES: usize = 20;
 /// Messages a batch may send to be provable: the last chunk computes the message root from them.
 pub const CHUNK_MESSAGES: usize = 16;
-/// Public inputs of one chunk proof: the batch's 13 (`docs/encodings.md`) with the chunk's roots in
-/// places 3 and 4, then the chunk index and the chunk count.
-pub const CHUNK_PUBLIC_INPUTS: usize = 15;
+/// Public inputs of one chunk proof: the batch's 17 (`docs/encodings.md`), then the hashes of the
+/// carried state before and after the chunk, the chunk index and the chunk count.
+pub const CHUNK_PUBLIC_INPUTS: usize = 21;
+/// Signals of the state carried from row to row and chunk to chunk (`bound_writes.circom`): root,
+/// stream sum, weight, phase, length, previous address, row commitment, next index.
+pub const CARRIED_STATE: usize = 8;
 /// Most chunks one batch proof may have (the circuit bounds the count by 2^16).
 pub const MAX_CHUNKS: usize = 1 << 16;
 
@@ -73,16 +81,15 @@ impl CircuitFiles {
     }
 }
 
-/// One write as the circuit's `StateWrite` takes it.
+/// One row of the chunk circuit: a state-tree write (`StateWrite`) and the pubdata row publishing it
+/// (`PubdataRow`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteRow {
     /// 1 for a write, 0 for a padding row.
     pub enabled: bool,
-    /// Whether the position was empty before (the entry's first write).
-    pub first: bool,
-    /// The position (entry index).
-    pub index: u64,
-    /// The entry's key.
+    /// The pubdata row's fields.
+    pub row: RowFields,
+    /// The entry's state key.
     pub key: U256,
     /// The value before.
     pub old_value: U256,
@@ -93,31 +100,196 @@ pub struct WriteRow {
 }
 
 impl WriteRow {
-    /// A padding row: the root passes through.
+    /// A padding row: the carried state passes through. Its fields are what `BoundWrites` documents as
+    /// satisfiable: a repeated write of 0 → 1 by a small add, gap 0 in one byte, index 0.
     pub fn padding() -> Self {
         Self {
             enabled: false,
-            first: false,
-            index: 0,
+            row: RowFields {
+                index: 0,
+                gap: 0,
+                gap_len: 1,
+                first: false,
+                kind: 0,
+                same_address: false,
+                address: Address::ZERO,
+                slot: U256::ZERO,
+                slot_len: 0,
+                packing: 3,
+                value_len: 0,
+                word: U256::ZERO,
+                length: 2,
+            },
             key: U256::ZERO,
             old_value: U256::ZERO,
-            new_value: U256::ZERO,
+            new_value: U256::from(1),
             siblings: [[U256::ZERO; 3]; STATE_TREE_DEPTH],
         }
     }
 
-    /// The row of one write of the state tree (its witness from `StateTree::set`).
-    pub fn from_witness(write: &WriteWitness) -> Self {
+    /// The row of one write of the state tree (its witness from `StateTree::set`) and the pubdata row
+    /// that publishes it.
+    pub fn new(write: &WriteWitness, row: &RowFields) -> Self {
         Self {
             enabled: true,
-            first: write.kind == WriteKind::Insert,
-            index: write.index,
+            row: *row,
             key: write.key,
             old_value: write.old_value,
             new_value: write.new_value,
             siblings: write.siblings,
         }
     }
+}
+
+/// The state the chunk circuit carries from row to row and from chunk to chunk (`bound_writes.circom`):
+/// `[root, acc, weight, phase, length, prevAddress, commit, nextIndex]`.
+pub type CarriedState = [U256; CARRIED_STATE];
+
+/// The carried state at a batch's start: `(prevStateRoot, 0, 256³⁰, 0, 0, 2¹⁶⁰, 0, 0)`.
+pub fn batch_start(prev_state_root: U256) -> CarriedState {
+    [
+        prev_state_root,
+        U256::ZERO,
+        U256::from(1) << 240,
+        U256::ZERO,
+        U256::ZERO,
+        U256::from(1) << 160,
+        U256::ZERO,
+        U256::ZERO,
+    ]
+}
+
+/// The hash a chunk's public input carries for a state: Poseidon of its eight signals.
+pub fn carry(state: &CarriedState) -> Result<U256> {
+    Ok(poseidon(state)?)
+}
+
+/// The carried state after `rows` (with their tree `writes`) follow `state`: the root after the last
+/// write, the stream over the run's first `n` bytes (`n` the length so far: the sum — the evaluation of
+/// those bytes, right-padded — the next position's weight `z^⌊n/31⌋ · 256^(30 − n mod 31)` and its
+/// phase `n mod 31`), the last first write's address, the row commitment and the index after the last
+/// row.
+fn advance(
+    state: &CarriedState,
+    rows: &[RowFields],
+    writes: &[WriteWitness],
+    run: &[u8],
+    z: U256,
+) -> Result<CarriedState> {
+    let Some((last_row, last_write)) = rows.last().zip(writes.last()) else {
+        return Ok(*state);
+    };
+    let m = state[4].to::<usize>();
+    let n = m + rows.iter().map(|r| r.length as usize).sum::<usize>();
+    let bytes = run
+        .get(m..n)
+        .ok_or(fractal_primitives::Error::PubdataMalformed {
+            offset: m,
+            reason: "the rows run past the write run",
+        })?;
+    // The new bytes added to the sum: byte p weighs z^⌊p/31⌋ · 256^(30 − p mod 31).
+    let z = z.to_fr()?;
+    let mut place = [Fr::from(1u64); 31];
+    for q in (0..30).rev() {
+        place[q] = place[q + 1] * Fr::from(256u64);
+    }
+    let mut acc = state[1].to_fr()?;
+    let mut chunk_weight = z.pow([(m / 31) as u64]);
+    for (p, byte) in (m..n).zip(bytes) {
+        if p > m && p % 31 == 0 {
+            chunk_weight *= z;
+        }
+        acc += Fr::from(*byte) * chunk_weight * place[p % 31];
+    }
+    let weight = z.pow([(n / 31) as u64]) * place[n % 31];
+    let address = rows
+        .iter()
+        .rev()
+        .find(|r| r.first)
+        .map_or(state[5], |r| U256::from_be_slice(r.address.as_slice()));
+    let commit = rows
+        .iter()
+        .try_fold(state[6], |commitment, row| row.commit(commitment))?;
+    Ok([
+        last_write.new_root,
+        U256::from_fr(&acc),
+        U256::from_fr(&weight),
+        U256::from(n % 31),
+        U256::from(n),
+        address,
+        commit,
+        U256::from(last_row.index + 1),
+    ])
+}
+
+/// Checks what the circuit will check of the rows, so that a batch it would refuse is refused here with
+/// a reason: each row pairs with its tree write (same entry index; a first write where the position was
+/// empty, under the key its fields publish), its index follows from its gap, a same-address first
+/// write follows a first write of that address, and its fields re-encode its bytes of the write run,
+/// which the rows cover exactly.
+fn check_rows(
+    rows: &[RowFields],
+    writes: &[WriteWitness],
+    run: &[u8],
+) -> std::result::Result<(), String> {
+    if rows.len() != writes.len() {
+        return Err(format!(
+            "its pubdata has {} write rows for {} tree writes",
+            rows.len(),
+            writes.len()
+        ));
+    }
+    let mut offset = 0usize;
+    let mut next_index = 0u64;
+    let mut last_address: Option<Address> = None;
+    for (i, (row, write)) in rows.iter().zip(writes).enumerate() {
+        if row.index != write.index || row.first != (write.kind == WriteKind::Insert) {
+            return Err(format!(
+                "row {i} publishes {} write at entry {}, the tree write is {:?} at entry {}",
+                if row.first { "a first" } else { "a repeated" },
+                row.index,
+                write.kind,
+                write.index
+            ));
+        }
+        if next_index.checked_add(row.gap) != Some(row.index) {
+            return Err(format!(
+                "row {i}'s gap {} after entry index {next_index} does not reach its index {}",
+                row.gap, row.index
+            ));
+        }
+        next_index = row.index + 1;
+        if row.first {
+            if row.same_address && last_address != Some(row.address) {
+                return Err(format!(
+                    "row {i} claims the previous first write's address, which is not {}",
+                    row.address
+                ));
+            }
+            last_address = Some(row.address);
+            if row.state_key() != Some(write.key) {
+                return Err(format!(
+                    "row {i} publishes a key other than its tree write's {:#x}",
+                    write.key
+                ));
+            }
+        }
+        let bytes = row.encode().map_err(|e| format!("row {i}: {e}"))?;
+        let end = offset + bytes.len();
+        if bytes.len() != row.length as usize || run.get(offset..end) != Some(&bytes[..]) {
+            return Err(format!(
+                "row {i}'s fields do not re-encode the write run's bytes at {offset}"
+            ));
+        }
+        offset = end;
+    }
+    if offset != run.len() {
+        return Err(format!(
+            "the rows cover {offset} of the write run's {} bytes",
+            run.len()
+        ));
+    }
+    Ok(())
 }
 
 /// Everything one chunk proof takes: its public inputs and the private witness rows.
@@ -129,6 +301,8 @@ pub struct ChunkInput {
     pub index: usize,
     /// The public inputs.
     pub public: [U256; CHUNK_PUBLIC_INPUTS],
+    /// The carried state before the chunk (`public[17]` is its hash).
+    pub state_in: CarriedState,
     /// Exactly [`CHUNK_WRITES`] rows.
     pub rows: Vec<WriteRow>,
     /// The number of messages (non-zero only in the last chunk).
@@ -153,17 +327,33 @@ impl ChunkInput {
                 .flat_map(|r| [big(f(r) >> 128), big(f(r) & U256::from(u128::MAX))])
                 .collect()
         };
+        let small = |f: &dyn Fn(&RowFields) -> u64| column(&|r| U256::from(f(&r.row)));
         vec![
             (
                 "inputs".into(),
                 self.public.iter().copied().map(big).collect(),
             ),
+            (
+                "stateIn".into(),
+                self.state_in.iter().copied().map(big).collect(),
+            ),
             ("enabled".into(), column(&|r| U256::from(r.enabled as u8))),
-            ("first".into(), column(&|r| U256::from(r.first as u8))),
-            ("index".into(), column(&|r| U256::from(r.index))),
-            ("key".into(), column(&|r| r.key)),
+            ("isFirst".into(), small(&|r| r.first as u64)),
+            ("gap".into(), small(&|r| r.gap)),
+            ("gapLen".into(), small(&|r| r.gap_len.into())),
+            ("kind".into(), small(&|r| r.kind.into())),
+            ("sameAddress".into(), small(&|r| r.same_address as u64)),
+            (
+                "address".into(),
+                column(&|r| U256::from_be_slice(r.row.address.as_slice())),
+            ),
+            ("slot".into(), halves(&|r| r.row.slot)),
+            ("slotLen".into(), small(&|r| r.slot_len.into())),
             ("oldValue".into(), halves(&|r| r.old_value)),
             ("newValue".into(), halves(&|r| r.new_value)),
+            ("packing".into(), small(&|r| r.packing.into())),
+            ("valueLen".into(), small(&|r| r.value_len.into())),
+            ("key".into(), column(&|r| r.key)),
             (
                 "siblings".into(),
                 self.rows
@@ -183,35 +373,57 @@ impl ChunkInput {
     }
 }
 
-/// The public inputs of chunk `index` of `count` with roots `old_root → new_root`.
+/// The public inputs of chunk `index` of `count` carrying the state from `carry_in` to `carry_out`.
 pub fn chunk_public_inputs(
     batch: &[U256; fractal_primitives::PUBLIC_INPUT_COUNT],
-    old_root: U256,
-    new_root: U256,
+    carry_in: U256,
+    carry_out: U256,
     index: usize,
     count: usize,
 ) -> [U256; CHUNK_PUBLIC_INPUTS] {
     let mut inputs = [U256::ZERO; CHUNK_PUBLIC_INPUTS];
     inputs[..batch.len()].copy_from_slice(batch);
-    inputs[3] = old_root;
-    inputs[4] = new_root;
-    inputs[13] = U256::from(index);
-    inputs[14] = U256::from(count);
+    let n = batch.len();
+    inputs[n] = carry_in;
+    inputs[n + 1] = carry_out;
+    inputs[n + 2] = U256::from(index);
+    inputs[n + 3] = U256::from(count);
     inputs
 }
 
-/// The chunk inputs proving batch `header` of chain `chain_id`: its writes (in the order they were
-/// applied, each with its witness) and its message leaves. Refuses — before any proving work — a
-/// batch whose writes do not take its previous state root to its new one, whose message leaves do not
-/// make its message root, or which does not fit the circuit.
+/// What a batch proof is made from besides the header: the pubdata as published, its write rows, the
+/// tree writes (one per row, in the rows' order, each with its witness) and the message leaves.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchData<'a> {
+    /// The batch's pubdata (its write run is what the rows re-encode).
+    pub pubdata: &'a [u8],
+    /// The write run's rows as the circuit takes them.
+    pub rows: &'a [RowFields],
+    /// The state-tree writes, one per row.
+    pub writes: &'a [WriteWitness],
+    /// The message leaves, in outbox order.
+    pub message_leaves: &'a [U256],
+}
+
+/// The chunk inputs proving batch `header` of chain `chain_id`. Refuses — before any proving work — a
+/// batch whose writes do not take its previous state root to its new one, whose writes and rows do
+/// not pair up (same index, a first write where the position was empty), whose rows do not cover its
+/// write run or disagree with the header's write binding (`rowCommitment`, `writesEvaluation`,
+/// `writesLength`), whose message leaves do not make its message root, or which does not fit the
+/// circuit.
 pub fn batch_chunks(
     header: &BatchHeader,
     chain_id: u64,
-    writes: &[WriteWitness],
-    message_leaves: &[U256],
+    data: &BatchData<'_>,
 ) -> Result<Vec<ChunkInput>> {
     let batch = header.batchNumber;
     let refuse = |reason: String| Error::Refused { batch, reason };
+    let BatchData {
+        pubdata,
+        rows,
+        writes,
+        message_leaves,
+    } = *data;
     let prev = U256::from_be_bytes(header.prevStateRoot.0);
     let new = U256::from_be_bytes(header.newStateRoot.0);
     let mut root = prev;
@@ -229,6 +441,17 @@ pub fn batch_chunks(
             "its writes take the state root from {prev:#x} to {root:#x}, its header claims {new:#x}"
         )));
     }
+    let run = pubdata::write_run(pubdata)
+        .map_err(|e| refuse(format!("its pubdata has no write run: {e}")))?;
+    let run = &pubdata[run];
+    check_rows(rows, writes, run).map_err(refuse)?;
+    let binding = pubdata::write_binding(pubdata, rows, header.pubdataCommitment)?;
+    if binding != header.write_binding() {
+        return Err(refuse(format!(
+            "its rows give {binding}; its header claims {}",
+            header.write_binding()
+        )));
+    }
     if message_leaves.len() > CHUNK_MESSAGES {
         return Err(refuse(format!(
             "it sends {} messages, the circuit takes at most {CHUNK_MESSAGES} per batch",
@@ -243,7 +466,6 @@ pub fn batch_chunks(
             header.messageRoot
         )));
     }
-    let rows: Vec<WriteRow> = writes.iter().map(WriteRow::from_witness).collect();
     let count = rows.len().div_ceil(CHUNK_WRITES).max(1);
     if count > MAX_CHUNKS {
         return Err(refuse(format!(
@@ -251,18 +473,19 @@ pub fn batch_chunks(
             rows.len()
         )));
     }
+    let z = header.evaluation_point()?;
     let base = header.public_inputs(chain_id)?;
     let mut chunks = Vec::with_capacity(count);
-    let mut old_root = prev;
+    let mut state_in = batch_start(prev);
     for index in 0..count {
-        let start = index * CHUNK_WRITES;
-        let end = (start + CHUNK_WRITES).min(writes.len());
-        let new_root = if end > start {
-            writes[end - 1].new_root
-        } else {
-            old_root
-        };
-        let mut chunk_rows = rows[start.min(rows.len())..end.max(start).min(rows.len())].to_vec();
+        let begin = (index * CHUNK_WRITES).min(rows.len());
+        let end = (begin + CHUNK_WRITES).min(rows.len());
+        let state_out = advance(&state_in, &rows[begin..end], &writes[begin..end], run, z)?;
+        let mut chunk_rows: Vec<WriteRow> = writes[begin..end]
+            .iter()
+            .zip(&rows[begin..end])
+            .map(|(write, row)| WriteRow::new(write, row))
+            .collect();
         chunk_rows.resize(CHUNK_WRITES, WriteRow::padding());
         let last = index + 1 == count;
         let mut messages = if last {
@@ -275,12 +498,13 @@ pub fn batch_chunks(
         chunks.push(ChunkInput {
             batch,
             index,
-            public: chunk_public_inputs(&base, old_root, new_root, index, count),
+            public: chunk_public_inputs(&base, carry(&state_in)?, carry(&state_out)?, index, count),
+            state_in,
             rows: chunk_rows,
             message_count,
             messages,
         });
-        old_root = new_root;
+        state_in = state_out;
     }
     Ok(chunks)
 }
@@ -291,82 +515,199 @@ mod tests {
     use crate::sample_batch;
 
     #[test]
-    fn chunks_cover_the_writes_and_chain_their_roots() {
+    fn chunks_cover_the_writes_and_chain_their_carries() {
         let w = CHUNK_WRITES as u64;
+        let n = fractal_primitives::PUBLIC_INPUT_COUNT;
         for (writes, chunks) in [(0, 1), (1, 1), (w, 1), (w + 1, 2), (2 * w + 8, 3)] {
             let sample = sample_batch(50, writes, 2).unwrap();
-            let inputs = batch_chunks(
-                &sample.header,
-                sample.chain_id,
-                &sample.writes,
-                &sample.message_leaves,
-            )
-            .unwrap();
+            let inputs = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
             assert_eq!(inputs.len(), chunks, "{writes} writes");
             let base = sample.header.public_inputs(sample.chain_id).unwrap();
-            assert_eq!(inputs[0].public[3], base[3]);
-            assert_eq!(inputs[chunks - 1].public[4], base[4]);
+            let start = batch_start(base[3]);
+            assert_eq!(inputs[0].state_in, start);
+            assert_eq!(inputs[0].public[n], carry(&start).unwrap());
             for pair in inputs.windows(2) {
-                assert_eq!(pair[0].public[4], pair[1].public[3]);
+                assert_eq!(pair[0].public[n + 1], pair[1].public[n]);
                 assert_eq!(pair[0].message_count, 0);
             }
             for (j, chunk) in inputs.iter().enumerate() {
+                assert_eq!(chunk.public[n], carry(&chunk.state_in).unwrap());
                 assert_eq!(chunk.rows.len(), CHUNK_WRITES);
                 assert_eq!(chunk.messages.len(), CHUNK_MESSAGES);
-                assert_eq!(chunk.public[13], U256::from(j));
-                assert_eq!(chunk.public[14], U256::from(chunks));
-                assert_eq!(chunk.public[..3], base[..3]);
-                assert_eq!(chunk.public[5..13], base[5..13]);
+                assert_eq!(chunk.public[..n], base[..]);
+                assert_eq!(chunk.public[n + 2], U256::from(j));
+                assert_eq!(chunk.public[n + 3], U256::from(chunks));
             }
             assert_eq!(inputs[chunks - 1].message_count, 2);
         }
     }
 
     #[test]
+    fn the_carried_state_ends_at_the_headers_binding() {
+        let sample = sample_batch(30, CHUNK_WRITES as u64 + 7, 0).unwrap();
+        let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
+        let run = &sample.pubdata[pubdata::write_run(&sample.pubdata).unwrap()];
+        let z = sample.header.evaluation_point().unwrap();
+        let end = advance(
+            &chunks[1].state_in,
+            &sample.rows[CHUNK_WRITES..],
+            &sample.writes[CHUNK_WRITES..],
+            run,
+            z,
+        )
+        .unwrap();
+        let h = &sample.header;
+        assert_eq!(end[0], U256::from_be_bytes(h.newStateRoot.0));
+        assert_eq!(end[1], U256::from_be_bytes(h.writesEvaluation.0));
+        assert_eq!(end[4], U256::from(h.writesLength));
+        assert_eq!(end[6], U256::from_be_bytes(h.rowCommitment.0));
+        assert_eq!(end[7], U256::from(sample.rows.last().unwrap().index + 1));
+        assert_eq!(
+            chunks[1].public[fractal_primitives::PUBLIC_INPUT_COUNT + 1],
+            carry(&end).unwrap()
+        );
+        // The stream state: phase = length mod 31, and the weight of the next position.
+        let n = h.writesLength as u64;
+        assert_eq!(end[3], U256::from(n % 31));
+        let weight = z.to_fr().unwrap().pow([n / 31]) * Fr::from(256u64).pow([30 - n % 31]);
+        assert_eq!(end[2], U256::from_fr(&weight));
+    }
+
+    #[test]
     fn batches_that_do_not_add_up_are_refused() {
         let sample = sample_batch(10, 6, 1).unwrap();
-        let refused = |header: &BatchHeader, writes: &[WriteWitness], leaves: &[U256]| {
+        let refused = |header: &BatchHeader, data: BatchData<'_>| {
             matches!(
-                batch_chunks(header, sample.chain_id, writes, leaves),
+                batch_chunks(header, sample.chain_id, &data),
                 Err(Error::Refused { .. })
             )
         };
+        let data = sample.data();
         let mut header = sample.header.clone();
         header.newStateRoot = B256::ZERO;
-        assert!(refused(&header, &sample.writes, &sample.message_leaves));
+        assert!(refused(&header, data));
         let mut header = sample.header.clone();
         header.prevStateRoot = B256::ZERO;
-        assert!(refused(&header, &sample.writes, &sample.message_leaves));
+        assert!(refused(&header, data));
         // A write left out, or the writes reordered.
-        assert!(refused(
-            &sample.header,
-            &sample.writes[1..],
-            &sample.message_leaves
-        ));
+        let writes = &sample.writes[1..];
+        assert!(refused(&sample.header, BatchData { writes, ..data }));
         let mut swapped = sample.writes.clone();
         swapped.swap(0, 1);
-        assert!(refused(&sample.header, &swapped, &sample.message_leaves));
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                writes: &swapped,
+                ..data
+            }
+        ));
+        // A row left out, a row at another index, a first write published as repeated.
+        let rows = &sample.rows[1..];
+        assert!(refused(&sample.header, BatchData { rows, ..data }));
+        let mut moved = sample.rows.clone();
+        moved[0].index += 1;
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                rows: &moved,
+                ..data
+            }
+        ));
+        let mut repeated = sample.rows.clone();
+        let first = repeated.iter().position(|r| r.first).unwrap();
+        repeated[first].first = false;
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                rows: &repeated,
+                ..data
+            }
+        ));
+        // Rows whose fields do not re-encode the run's bytes (a longer gap, another payload), a first
+        // write under another address, a gap that does not reach the index.
+        let changes: [fn(&mut RowFields); 4] = [
+            |r| r.gap_len += 1,
+            |r| r.word += U256::from(1),
+            |r| r.address = Address::with_last_byte(0x43),
+            |r| r.gap += 1,
+        ];
+        for change in changes {
+            let mut rows = sample.rows.clone();
+            change(&mut rows[first]);
+            assert!(refused(
+                &sample.header,
+                BatchData {
+                    rows: &rows,
+                    ..data
+                }
+            ));
+        }
+        // A header whose binding is not the rows': another P, y or length.
+        for change in [
+            |h: &mut BatchHeader| h.rowCommitment = B256::with_last_byte(1),
+            |h: &mut BatchHeader| h.writesEvaluation = B256::with_last_byte(1),
+            |h: &mut BatchHeader| h.writesLength += 1,
+            |h: &mut BatchHeader| h.pubdataCommitment = B256::with_last_byte(1),
+        ] {
+            let mut header = sample.header.clone();
+            change(&mut header);
+            assert!(refused(&header, data));
+        }
+        // Pubdata that is not the rows'.
+        let mut other = sample.pubdata.to_vec();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                pubdata: &other,
+                ..data
+            }
+        ));
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                pubdata: &[],
+                ..data
+            }
+        ));
         // A message more or fewer.
-        assert!(refused(&sample.header, &sample.writes, &[]));
+        assert!(refused(
+            &sample.header,
+            BatchData {
+                message_leaves: &[],
+                ..data
+            }
+        ));
         // More messages than the circuit takes.
         let many = vec![U256::from(1); CHUNK_MESSAGES + 1];
         let mut header = sample.header.clone();
         header.messageRoot = B256::from(MessageTree::new(many.clone()).unwrap().root());
-        assert!(refused(&header, &sample.writes, &many));
+        assert!(refused(
+            &header,
+            BatchData {
+                message_leaves: &many,
+                ..data
+            }
+        ));
     }
 
     #[test]
     fn rows_carry_the_write_and_padding_passes_through() {
         let sample = sample_batch(10, 3, 0).unwrap();
-        let rows: Vec<_> = sample.writes.iter().map(WriteRow::from_witness).collect();
-        for (row, write) in rows.iter().zip(&sample.writes) {
+        for (write, fields) in sample.writes.iter().zip(&sample.rows) {
+            let row = WriteRow::new(write, fields);
             assert!(row.enabled);
-            assert_eq!(row.first, write.kind == WriteKind::Insert);
+            assert_eq!(row.row.first, write.kind == WriteKind::Insert);
             assert_eq!(
-                (row.index, row.key, row.old_value, row.new_value),
+                (row.row.index, row.key, row.old_value, row.new_value),
                 (write.index, write.key, write.old_value, write.new_value)
             );
         }
-        assert!(!WriteRow::padding().enabled);
+        let padding = WriteRow::padding();
+        assert!(!padding.enabled);
+        assert_eq!(
+            (padding.old_value, padding.new_value),
+            (U256::ZERO, U256::from(1))
+        );
     }
 }

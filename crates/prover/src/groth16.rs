@@ -14,12 +14,12 @@ use ark_poly::GeneralEvaluationDomain;
 use ark_relations::utils::matrix::Matrix;
 use ark_snark::SNARK;
 use ark_std::UniformRand;
-use fractal_primitives::{BatchHeader, WriteWitness};
+use fractal_primitives::BatchHeader;
 use rayon::prelude::*;
 use tracing::{debug, info};
 
 use crate::{
-    BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
+    BatchData, BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
     chunk_public_inputs, keys::read_r1cs, msm, proof, witness::WitnessGenerator,
 };
 
@@ -351,26 +351,30 @@ impl Groth16Prover {
         Ok(proof)
     }
 
-    /// The proof of batch `header` on chain `chain_id` from its write witnesses and message leaves;
-    /// `progress(done, total)` is called after each chunk.
+    /// The proof of batch `header` on chain `chain_id` from its data (pubdata, rows, write witnesses,
+    /// message leaves); `progress(done, total)` is called after each chunk.
     pub fn prove_batch(
         &self,
         header: &BatchHeader,
         chain_id: u64,
-        writes: &[WriteWitness],
-        message_leaves: &[U256],
+        data: &BatchData<'_>,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<BatchProof> {
-        let chunks = batch_chunks(header, chain_id, writes, message_leaves)?;
+        let chunks = batch_chunks(header, chain_id, data)?;
         let started = std::time::Instant::now();
         let mut proofs = Vec::with_capacity(chunks.len());
         for chunk in &chunks {
             proofs.push(proof::to_evm(&self.prove_chunk(chunk)?));
             progress(proofs.len(), chunks.len());
         }
-        info!(batch = header.batchNumber, writes = writes.len(), chunks = chunks.len(), elapsed = ?started.elapsed(), "batch proven");
+        info!(batch = header.batchNumber, writes = data.writes.len(), chunks = chunks.len(), elapsed = ?started.elapsed(), "batch proven");
+        let carry_in = fractal_primitives::PUBLIC_INPUT_COUNT;
         Ok(BatchProof {
-            intermediate_roots: chunks[1..].iter().map(|c| c.public[3]).collect(),
+            carries: chunks
+                .iter()
+                .map(|c| c.public[carry_in])
+                .chain(chunks.last().map(|c| c.public[carry_in + 1]))
+                .collect(),
             proofs,
         })
     }
@@ -385,34 +389,37 @@ pub fn verify_batch(
     proof: &BatchProof,
 ) -> Result<bool> {
     let count = proof.proofs.len();
-    if count == 0 || proof.intermediate_roots.len() + 1 != count {
+    if count == 0 || count > crate::MAX_CHUNKS || proof.carries.len() != count + 1 {
+        return Ok(false);
+    }
+    if proof
+        .carries
+        .iter()
+        .any(|carry| *carry >= fractal_primitives::FIELD_MODULUS)
+    {
         return Ok(false);
     }
     let base = header.public_inputs(chain_id)?;
     let prepared = Groth16::<Bn254>::process_vk(vk).map_err(|e| Error::Groth16(e.to_string()))?;
-    let mut old_root = base[3];
     for (index, chunk) in proof.proofs.iter().enumerate() {
-        let new_root = if index + 1 == count {
-            base[4]
-        } else {
-            proof.intermediate_roots[index]
-        };
-        if new_root >= fractal_primitives::FIELD_MODULUS {
-            return Ok(false);
-        }
         let Ok(chunk) = proof::from_evm(chunk) else {
             return Ok(false);
         };
-        let public: Vec<Fr> = chunk_public_inputs(&base, old_root, new_root, index, count)
-            .into_iter()
-            .map(fr)
-            .collect();
+        let public: Vec<Fr> = chunk_public_inputs(
+            &base,
+            proof.carries[index],
+            proof.carries[index + 1],
+            index,
+            count,
+        )
+        .into_iter()
+        .map(fr)
+        .collect();
         let ok = Groth16::<Bn254>::verify_with_processed_vk(&prepared, &public, &chunk)
             .map_err(|e| Error::Groth16(e.to_string()))?;
         if !ok {
             return Ok(false);
         }
-        old_root = new_root;
     }
     Ok(true)
 }

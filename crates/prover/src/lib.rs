@@ -34,8 +34,9 @@ mod witness;
 mod zkey;
 
 pub use circuit::{
-    CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, ChunkInput, CircuitFiles, MAX_CHUNKS,
-    WriteRow, batch_chunks, chunk_public_inputs,
+    BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CarriedState,
+    ChunkInput, CircuitFiles, MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry,
+    chunk_public_inputs,
 };
 pub use error::{Error, Result};
 pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, ProverEngine, verify_batch};
@@ -44,7 +45,7 @@ pub use keys::{
     snarkjs_setup,
 };
 pub use proof::{BatchProof, EvmProof, from_evm, to_evm};
-pub use sample::{SAMPLE_PUBDATA, SampleBatch, sample_batch};
+pub use sample::{SampleBatch, sample_batch};
 pub use solidity::render_verifier;
 pub use witness::WitnessGenerator;
 pub use zkey::{
@@ -52,21 +53,19 @@ pub use zkey::{
     snarkjs_compatible_setup, write_wtns, write_zkey,
 };
 
-use alloy_primitives::{Bytes, U256};
-use fractal_primitives::{BatchHeader, WriteWitness};
+use alloy_primitives::Bytes;
+use fractal_primitives::BatchHeader;
 
-/// What a batch proof is made from: the committed header, the chain, the writes the batch applied
-/// (each with its witness, in order) and the leaves of its message tree.
+/// What a batch proof is made from: the committed header, the chain, and the batch's data (its
+/// pubdata, write rows, the tree writes with their witnesses, its message leaves).
 #[derive(Debug, Clone, Copy)]
 pub struct BatchStatement<'a> {
     /// The header as committed.
     pub header: &'a BatchHeader,
     /// The chain's id.
     pub chain_id: u64,
-    /// The writes, in the order the node applied them.
-    pub writes: &'a [WriteWitness],
-    /// The message leaves, in outbox order.
-    pub message_leaves: &'a [U256],
+    /// The batch's data.
+    pub data: BatchData<'a>,
 }
 
 /// A proof system for batches: Groth16 here; a zkVM backend proving general execution can implement it
@@ -91,8 +90,7 @@ impl BatchProver for Groth16Prover {
         let proof = self.prove_batch(
             statement.header,
             statement.chain_id,
-            statement.writes,
-            statement.message_leaves,
+            &statement.data,
             progress,
         )?;
         Ok(proof.abi_encode())

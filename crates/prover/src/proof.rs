@@ -1,5 +1,5 @@
-//! A batch proof as `Groth16BatchVerifier` takes it: the intermediate state roots between chunks and
-//! one Groth16 proof per chunk, `abi.encode(uint256[] intermediateRoots, uint256[8][] proofs)`.
+//! A batch proof as `Groth16BatchVerifier` takes it: the hashes of the state carried between chunks and
+//! one Groth16 proof per chunk, `abi.encode(uint256[] carries, uint256[8][] proofs)`.
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -13,13 +13,13 @@ use crate::{Error, Result};
 /// (the pairing precompile takes a G2 coordinate's imaginary part first).
 pub type EvmProof = [U256; 8];
 
-/// The proof of one batch: chunk `j` takes the state from root `j` to root `j + 1`, where root 0 is
-/// the header's `prevStateRoot`, the last is its `newStateRoot`, and the ones between are
-/// `intermediate_roots`.
+/// The proof of one batch: chunk `j` takes the carried state from `carries[j]` to `carries[j + 1]`
+/// (Poseidon hashes of the state `bound_writes.circom` carries; chunk 0's circuit checks the first
+/// against the batch's start, the last chunk's its state against the header).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchProof {
-    /// The state roots between consecutive chunks (one fewer than the chunks).
-    pub intermediate_roots: Vec<U256>,
+    /// The carried-state hashes, one more than the chunks.
+    pub carries: Vec<U256>,
     /// One proof per chunk.
     pub proofs: Vec<EvmProof>,
 }
@@ -27,26 +27,23 @@ pub struct BatchProof {
 impl BatchProof {
     /// The bytes `Settlement.proveBatches` passes to the verifier.
     pub fn abi_encode(&self) -> Bytes {
-        (self.intermediate_roots.clone(), self.proofs.clone())
+        (self.carries.clone(), self.proofs.clone())
             .abi_encode_params()
             .into()
     }
 
     /// Decodes [`BatchProof::abi_encode`]'s bytes.
     pub fn abi_decode(bytes: &[u8]) -> Result<Self> {
-        let (intermediate_roots, proofs) = <(Vec<U256>, Vec<EvmProof>)>::abi_decode_params(bytes)
+        let (carries, proofs) = <(Vec<U256>, Vec<EvmProof>)>::abi_decode_params(bytes)
             .map_err(|e| Error::MalformedProof(e.to_string()))?;
-        if proofs.is_empty() || intermediate_roots.len() + 1 != proofs.len() {
+        if proofs.is_empty() || carries.len() != proofs.len() + 1 {
             return Err(Error::MalformedProof(format!(
-                "{} proofs with {} intermediate roots (want one root fewer than proofs, at least one proof)",
+                "{} proofs with {} carries (want one carry more than proofs, at least one proof)",
                 proofs.len(),
-                intermediate_roots.len()
+                carries.len()
             )));
         }
-        Ok(Self {
-            intermediate_roots,
-            proofs,
-        })
+        Ok(Self { carries, proofs })
     }
 }
 

@@ -7,7 +7,7 @@ use alloy::{
     transports::http::reqwest::Url,
 };
 use fractal_primitives::{BatchHeader, BatchWitness, Message, SealedBatch};
-use fractal_prover::BatchStatement;
+use fractal_prover::{BatchData, BatchStatement};
 use tracing::info;
 
 use crate::{Endpoint, Error, Result};
@@ -99,14 +99,19 @@ impl Prover for WorkerProver {
         })?;
         let leaves: Vec<U256> = batch.messages.iter().map(Message::leaf).collect();
         let header = batch.header.clone();
+        let pubdata = batch.pubdata.clone();
         let inner = Arc::clone(&self.inner);
         let started = std::time::Instant::now();
         let proof = tokio::task::spawn_blocking(move || {
             let statement = BatchStatement {
                 header: &header,
                 chain_id,
-                writes: &witness.writes,
-                message_leaves: &leaves,
+                data: BatchData {
+                    pubdata: &pubdata,
+                    rows: &witness.rows,
+                    writes: &witness.writes,
+                    message_leaves: &leaves,
+                },
             };
             inner.prove(&statement, &mut |done, total| {
                 info!(batch = number, chunk = done, of = total, elapsed = ?started.elapsed(), "proving");

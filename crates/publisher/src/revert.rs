@@ -106,6 +106,7 @@ errors!(
     da::RollupBlobHashMismatch,
     da::RollupBlobMissing,
     da::RollupBlobUnlisted,
+    da::RollupCalldataWritesMismatch,
     da::ValidiumInputLengthMismatch,
     bridge::VaultAlreadyExited,
     bridge::VaultBatchNotExecuted,

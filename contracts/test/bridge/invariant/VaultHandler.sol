@@ -14,6 +14,7 @@ import {PriorityQueue} from "../../../src/settlement/PriorityQueue.sol";
 import {Settlement} from "../../../src/settlement/Settlement.sol";
 import {MessageTree} from "../../common/MessageTree.sol";
 import {Vm} from "../../utils/Test.sol";
+import {WriteBinding} from "../../utils/WriteBinding.sol";
 import {FeeOnTransferERC20} from "../mocks/FeeOnTransferERC20.sol";
 import {TestERC20} from "../mocks/TestERC20.sol";
 
@@ -270,13 +271,17 @@ contract VaultHandler {
         h.priorityOpsCount = q.length();
         h.prevStateRoot = prev.newStateRoot;
         h.newStateRoot = prev.newStateRoot;
-        h.pubdataCommitment = keccak256("");
+        // A batch that writes nothing: its pubdata is the 21-byte header (evaluation 0, length 0).
+        bytes memory pubdata = WriteBinding.empty();
+        h.pubdataCommitment = keccak256(pubdata);
         h.messageRoot = bytes32(tree.root());
         h.priorityOpsHash = q.rollingHashAt(h.priorityOpsCount);
+        WriteBinding.bind(h, pubdata);
 
         BatchHeader[] memory headers = new BatchHeader[](1);
         headers[0] = h;
         bytes[] memory extra = new bytes[](1);
+        extra[0] = pubdata;
         vm.prank(operator);
         s.commitBatches(headers, extra);
         extra[0] = verifier.developmentProof(s.publicInputs(h));

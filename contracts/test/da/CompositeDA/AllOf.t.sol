@@ -8,8 +8,12 @@ import {
     CompositeCommitmentMismatch,
     CompositeInputCountMismatch,
     DAInputTooShort,
+    PubdataEvaluationTruncated,
+    RollupCalldataWritesMismatch,
     ValidiumInputLengthMismatch
 } from "../../../src/da/DAErrors.sol";
+import {BatchHeader} from "../../../src/settlement/BatchLib.sol";
+import {WriteBinding} from "../../utils/WriteBinding.sol";
 
 contract CompositeDAAllOfTest is CompositeDABase {
     CompositeDA internal composite;
@@ -20,7 +24,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
     }
 
     function _check(bytes[] memory inputs) internal view returns (bytes32) {
-        return composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(inputs));
+        return composite.checkAvailability(CHAIN_ID, _header(), abi.encode(inputs));
     }
 
     function test_ReturnsCommonCommitment() public view {
@@ -28,9 +32,38 @@ contract CompositeDAAllOfTest is CompositeDABase {
         assertEq(_check(_bytesArray(PUBDATA, abi.encode(expected))), expected);
     }
 
-    function test_EmptyPubdata() public view {
-        bytes32 expected = keccak256("");
-        assertEq(_check(_bytesArray("", abi.encode(expected))), expected);
+    function test_EmptyBatch() public view {
+        bytes memory pubdata = WriteBinding.empty();
+        bytes32 expected = keccak256(pubdata);
+        assertEq(_check(_bytesArray(pubdata, abi.encode(expected))), expected);
+    }
+
+    /// @dev The header reaches the members: the calldata member checks its write binding.
+    function test_ForwardsTheHeaderToTheCalldataMember() public view {
+        bytes memory pubdata = WriteBinding.encode("some rows of writes", hex"01fe");
+        bytes32 expected = keccak256(pubdata);
+        BatchHeader memory h = _boundHeader(pubdata);
+        assertTrue(h.writesEvaluation != bytes32(0));
+        bytes memory input = abi.encode(_bytesArray(pubdata, abi.encode(expected)));
+        assertEq(composite.checkAvailability(CHAIN_ID, h, input), expected);
+    }
+
+    function test_RevertWhen_CalldataMemberRefusesTheBinding() public {
+        bytes memory pubdata = WriteBinding.encode("some rows of writes", hex"01fe");
+        BatchHeader memory h = _boundHeader(pubdata);
+        uint256 y = uint256(h.writesEvaluation);
+        h.writesEvaluation = bytes32(y ^ 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(RollupCalldataWritesMismatch.selector, BATCH_NUMBER, y, y ^ 1, 19, 19)
+        );
+        composite.checkAvailability(
+            CHAIN_ID, h, abi.encode(_bytesArray(pubdata, abi.encode(keccak256(pubdata))))
+        );
+    }
+
+    function test_RevertWhen_PubdataEmpty() public {
+        vm.expectRevert(abi.encodeWithSelector(PubdataEvaluationTruncated.selector, 0, 21));
+        _check(_bytesArray("", abi.encode(keccak256(""))));
     }
 
     function test_NestedComposite() public {
@@ -40,7 +73,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
         bytes32 expected = keccak256(PUBDATA);
         bytes memory innerInput = abi.encode(uint256(0), PUBDATA);
         bytes memory input = abi.encode(_bytesArray(innerInput, abi.encode(expected)));
-        assertEq(outer.checkAvailability(CHAIN_ID, BATCH_NUMBER, input), expected);
+        assertEq(outer.checkAvailability(CHAIN_ID, _header(), input), expected);
     }
 
     function test_RevertWhen_CommitmentsDiffer() public {
@@ -61,7 +94,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
         vm.expectRevert(
             abi.encodeWithSelector(CompositeCommitmentMismatch.selector, 3, DATA_HASH, bytes32(0))
         );
-        wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(inputs));
+        wide.checkAvailability(CHAIN_ID, _header(), abi.encode(inputs));
     }
 
     function test_RevertWhen_TooFewInputs() public {
@@ -85,7 +118,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
 
     function test_RevertWhen_InputEmpty() public {
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 32, 0));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, "");
+        composite.checkAvailability(CHAIN_ID, _header(), "");
     }
 
     function test_RevertWhen_InputIsAnyOfShaped() public {
@@ -93,7 +126,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
         // bytes 1..32 read as the length 256, so 33 + 256 * 32 bytes would be needed.
         bytes memory input = abi.encode(uint256(1), PUBDATA);
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 33 + 256 * 32, input.length));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        composite.checkAvailability(CHAIN_ID, _header(), input);
     }
 
     function testFuzz_AllMembersAgree(uint256 n, bytes32 dataHash) public {
@@ -103,7 +136,7 @@ contract CompositeDAAllOfTest is CompositeDABase {
         for (uint256 i = 0; i < n; ++i) {
             inputs[i] = abi.encode(dataHash);
         }
-        assertEq(wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(inputs)), dataHash);
+        assertEq(wide.checkAvailability(CHAIN_ID, _header(), abi.encode(inputs)), dataHash);
     }
 
     function testFuzz_RevertWhen_OneMemberDisagrees(uint256 n, uint256 odd, bytes32 dataHash, bytes32 other)
@@ -118,11 +151,13 @@ contract CompositeDAAllOfTest is CompositeDABase {
             inputs[i] = abi.encode(i == odd ? other : dataHash);
         }
         vm.expectRevert(abi.encodeWithSelector(CompositeCommitmentMismatch.selector, odd, dataHash, other));
-        wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(inputs));
+        wide.checkAvailability(CHAIN_ID, _header(), abi.encode(inputs));
     }
 
-    function testFuzz_CalldataAndValidiumAgreeOnPubdata(bytes memory pubdata) public view {
+    function testFuzz_CalldataAndValidiumAgreeOnPubdata(bytes memory rows, bytes memory code) public view {
+        bytes memory pubdata = WriteBinding.encode(rows, code);
         bytes32 expected = keccak256(pubdata);
-        assertEq(_check(_bytesArray(pubdata, abi.encode(expected))), expected);
+        bytes memory input = abi.encode(_bytesArray(pubdata, abi.encode(expected)));
+        assertEq(composite.checkAvailability(CHAIN_ID, _boundHeader(pubdata), input), expected);
     }
 }

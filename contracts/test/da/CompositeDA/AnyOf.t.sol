@@ -6,8 +6,11 @@ import {CompositeDA} from "../../../src/da/CompositeDA.sol";
 import {
     CompositeMemberIndexOutOfRange,
     DAInputTooShort,
+    RollupCalldataWritesMismatch,
     ValidiumInputLengthMismatch
 } from "../../../src/da/DAErrors.sol";
+import {BatchHeader} from "../../../src/settlement/BatchLib.sol";
+import {WriteBinding} from "../../utils/WriteBinding.sol";
 
 contract CompositeDAAnyOfTest is CompositeDABase {
     CompositeDA internal composite;
@@ -18,7 +21,7 @@ contract CompositeDAAnyOfTest is CompositeDABase {
     }
 
     function _check(uint256 index, bytes memory memberInput) internal view returns (bytes32) {
-        return composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, memberInput));
+        return composite.checkAvailability(CHAIN_ID, _header(), abi.encode(index, memberInput));
     }
 
     function test_DelegatesToFirstMember() public view {
@@ -46,12 +49,12 @@ contract CompositeDAAnyOfTest is CompositeDABase {
 
     function test_RevertWhen_InputEmpty() public {
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 32, 0));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, "");
+        composite.checkAvailability(CHAIN_ID, _header(), "");
     }
 
     function test_RevertWhen_MemberInputMissing() public {
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 64, 32));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(uint256(0)));
+        composite.checkAvailability(CHAIN_ID, _header(), abi.encode(uint256(0)));
     }
 
     function testFuzz_DelegatesToChosenMember(uint256 n, uint256 index, bytes32 dataHash) public {
@@ -60,16 +63,41 @@ contract CompositeDAAnyOfTest is CompositeDABase {
         CompositeDA wide = _anyOf(_validiums(n));
         if (index < n) {
             assertEq(
-                wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, abi.encode(dataHash))),
-                dataHash
+                wide.checkAvailability(CHAIN_ID, _header(), abi.encode(index, abi.encode(dataHash))), dataHash
             );
         } else {
             vm.expectRevert(abi.encodeWithSelector(CompositeMemberIndexOutOfRange.selector, index, n));
-            wide.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(index, abi.encode(dataHash)));
+            wide.checkAvailability(CHAIN_ID, _header(), abi.encode(index, abi.encode(dataHash)));
         }
     }
 
-    function testFuzz_CalldataMember(bytes memory pubdata) public view {
-        assertEq(_check(0, pubdata), keccak256(pubdata));
+    function testFuzz_CalldataMember(bytes memory rows, bytes memory code) public view {
+        bytes memory pubdata = WriteBinding.encode(rows, code);
+        bytes memory input = abi.encode(uint256(0), pubdata);
+        assertEq(composite.checkAvailability(CHAIN_ID, _boundHeader(pubdata), input), keccak256(pubdata));
+    }
+
+    /// @dev The header reaches the chosen member: the calldata member refuses a wrong length.
+    function test_RevertWhen_CalldataMemberRefusesTheBinding() public {
+        bytes memory pubdata = WriteBinding.encode("some rows of writes", "");
+        BatchHeader memory h = _boundHeader(pubdata);
+        h.writesLength = 18;
+        uint256 y = uint256(h.writesEvaluation);
+        vm.expectRevert(
+            abi.encodeWithSelector(RollupCalldataWritesMismatch.selector, BATCH_NUMBER, y, y, 19, 18)
+        );
+        composite.checkAvailability(CHAIN_ID, h, abi.encode(uint256(0), pubdata));
+    }
+
+    /// @dev The validium member leaves the binding unchecked: any values pass through it.
+    function testFuzz_ValidiumMemberIgnoresTheBinding(bytes32 rowCommitment, bytes32 y, uint32 length)
+        public
+        view
+    {
+        BatchHeader memory h = _header();
+        (h.rowCommitment, h.writesEvaluation, h.writesLength) = (rowCommitment, y, length);
+        assertEq(
+            composite.checkAvailability(CHAIN_ID, h, abi.encode(uint256(1), abi.encode(DATA_HASH))), DATA_HASH
+        );
     }
 }

@@ -10,7 +10,9 @@ import {ValidiumDA} from "../../../src/da/ValidiumDA.sol";
 /// @notice Stateless member policies to compose: calldata pubdata and a validium hash of the same data
 /// agree on keccak256(pubdata).
 abstract contract CompositeDABase is DATestBase {
-    bytes internal constant PUBDATA = hex"deadbeef0102030405";
+    /// @dev Version-2 pubdata of a batch that writes nothing (an empty run: evaluation 0, length 0, what
+    /// the zero header `_header()` carries) and publishes nine bytes of code.
+    bytes internal constant PUBDATA = hex"020000000000000001000000000000000100000000deadbeef0102030405";
 
     RollupCalldataDA internal calldataPolicy;
     ValidiumDA internal validiumPolicy;

@@ -48,7 +48,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
             _quorumInput(quorum, _prefix(quorumKeys, 2), DATA_HASH),
             _quorumInput(committee, _prefix(committeeKeys, 3), DATA_HASH)
         );
-        assertEq(composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input), DATA_HASH);
+        assertEq(composite.checkAvailability(CHAIN_ID, _header(), input), DATA_HASH);
     }
 
     function test_RevertWhen_CommitteeBelowThreshold() public {
@@ -57,7 +57,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
             _quorumInput(committee, _prefix(committeeKeys, 2), DATA_HASH)
         );
         vm.expectRevert(abi.encodeWithSelector(GuardianQuorumBelowThreshold.selector, 2, 3));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        composite.checkAvailability(CHAIN_ID, _header(), input);
     }
 
     function test_RevertWhen_QuorumBelowThreshold() public {
@@ -66,7 +66,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
             _quorumInput(committee, committeeKeys, DATA_HASH)
         );
         vm.expectRevert(abi.encodeWithSelector(GuardianQuorumBelowThreshold.selector, 1, 2));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        composite.checkAvailability(CHAIN_ID, _header(), input);
     }
 
     function test_RevertWhen_AttestedDataDiffers() public {
@@ -75,7 +75,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
             _quorumInput(quorum, quorumKeys, DATA_HASH), _quorumInput(committee, committeeKeys, otherHash)
         );
         vm.expectRevert(abi.encodeWithSelector(CompositeCommitmentMismatch.selector, 1, DATA_HASH, otherHash));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        composite.checkAvailability(CHAIN_ID, _header(), input);
     }
 
     function test_RevertWhen_QuorumAttestationReplayedToCommittee() public {
@@ -89,7 +89,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
         bytes memory input =
             _input(_quorumInput(quorum, quorumKeys, DATA_HASH), abi.encode(DATA_HASH, replayed));
         vm.expectRevert(abi.encodeWithSelector(GuardianQuorumSignerNotGuardian.selector, 0, recovered));
-        composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        composite.checkAvailability(CHAIN_ID, _header(), input);
     }
 
     function test_AnyOfAcceptsEitherBody() public {
@@ -101,8 +101,8 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
             abi.encode(uint256(0), _quorumInput(quorum, _prefix(quorumKeys, 2), DATA_HASH));
         bytes memory viaCommittee =
             abi.encode(uint256(1), _quorumInput(committee, _prefix(committeeKeys, 3), DATA_HASH));
-        assertEq(anyOf.checkAvailability(CHAIN_ID, BATCH_NUMBER, viaQuorum), DATA_HASH);
-        assertEq(anyOf.checkAvailability(CHAIN_ID, BATCH_NUMBER, viaCommittee), DATA_HASH);
+        assertEq(anyOf.checkAvailability(CHAIN_ID, _header(), viaQuorum), DATA_HASH);
+        assertEq(anyOf.checkAvailability(CHAIN_ID, _header(), viaCommittee), DATA_HASH);
     }
 
     /// @dev Random subsets of both bodies sign: accepted iff each reaches its own threshold; otherwise
@@ -129,7 +129,7 @@ contract CompositeDAQuorumAndCommitteeTest is DATestBase {
                 abi.encodeWithSelector(GuardianQuorumBelowThreshold.selector, committeeSigners.length, 3)
             );
         }
-        bytes32 commitment = composite.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        bytes32 commitment = composite.checkAvailability(CHAIN_ID, _header(), input);
         if (quorumSigners.length >= 2 && committeeSigners.length >= 3) assertEq(commitment, dataHash);
     }
 

@@ -140,9 +140,7 @@ contract GuardianQuorumDACheckAvailabilityTest is GuardianQuorumDABase {
         // Same guardians, another instance: the attestation names the policy address.
         GuardianQuorumDA other = new GuardianQuorumDA(owner, _addresses(keys), THRESHOLD);
         bytes[] memory signatures = _attest(other, keys, CHAIN_ID, BATCH_NUMBER, DATA_HASH);
-        assertEq(
-            other.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(DATA_HASH, signatures)), DATA_HASH
-        );
+        assertEq(other.checkAvailability(CHAIN_ID, _header(), abi.encode(DATA_HASH, signatures)), DATA_HASH);
         _expectStrangerSigner(signatures[0], policy.attestationDigest(CHAIN_ID, BATCH_NUMBER, DATA_HASH));
         _check(abi.encode(DATA_HASH, signatures));
     }
@@ -242,13 +240,16 @@ contract GuardianQuorumDACheckAvailabilityTest is GuardianQuorumDABase {
         if (size < k) {
             vm.expectRevert(abi.encodeWithSelector(GuardianQuorumBelowThreshold.selector, size, k));
         }
-        bytes32 commitment = quorum.checkAvailability(CHAIN_ID, BATCH_NUMBER, input);
+        bytes32 commitment = quorum.checkAvailability(CHAIN_ID, _header(), input);
         if (size >= k) assertEq(commitment, dataHash);
     }
 
     function testFuzz_AcceptsAnyBatch(uint256 chainId, uint64 batchNumber, bytes32 dataHash) public view {
         bytes[] memory signatures = _attest(policy, keys, chainId, batchNumber, dataHash);
-        assertEq(policy.checkAvailability(chainId, batchNumber, abi.encode(dataHash, signatures)), dataHash);
+        assertEq(
+            policy.checkAvailability(chainId, _header(batchNumber), abi.encode(dataHash, signatures)),
+            dataHash
+        );
     }
 
     /// @dev A random 65-byte signature never passes: the error names what is wrong with it.

@@ -19,6 +19,6 @@ abstract contract GuardianQuorumDABase is DATestBase {
     }
 
     function _check(bytes memory daInput) internal view returns (bytes32) {
-        return policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, daInput);
+        return policy.checkAvailability(CHAIN_ID, _header(), daInput);
     }
 }

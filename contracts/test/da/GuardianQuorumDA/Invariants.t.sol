@@ -99,15 +99,13 @@ abstract contract GuardianQuorumDAInvariantsBase is DATestBase {
         }
         _sortByAddress(signers);
         bytes[] memory signatures = _attest(policy, signers, CHAIN_ID, BATCH_NUMBER, DATA_HASH);
-        assertEq(
-            policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(DATA_HASH, signatures)), DATA_HASH
-        );
+        assertEq(policy.checkAvailability(CHAIN_ID, _header(), abi.encode(DATA_HASH, signatures)), DATA_HASH);
 
         bytes[] memory short = new bytes[](k - 1);
         for (uint256 i = 0; i + 1 < k; ++i) {
             short[i] = signatures[i];
         }
-        try policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(DATA_HASH, short)) {
+        try policy.checkAvailability(CHAIN_ID, _header(), abi.encode(DATA_HASH, short)) {
             assertTrue(false, "accepted below threshold");
         } catch (bytes memory reason) {
             assertEq(reason, abi.encodeWithSelector(GuardianQuorumBelowThreshold.selector, k - 1, k));

@@ -21,7 +21,7 @@ contract RollupBlobDACheckAvailabilityTest is DATestBase {
     }
 
     function _check(bytes32[] memory listed) internal view returns (bytes32) {
-        return policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(listed));
+        return policy.checkAvailability(CHAIN_ID, _header(), abi.encode(listed));
     }
 
     // ---------------------------------------------------------------- accepted
@@ -43,8 +43,8 @@ contract RollupBlobDACheckAvailabilityTest is DATestBase {
         bytes32[] memory hashes = _versionedHashes(5, 3);
         vm.blobhashes(hashes);
         assertEq(
-            policy.checkAvailability(1, 1, abi.encode(hashes)),
-            policy.checkAvailability(2, 2, abi.encode(hashes))
+            policy.checkAvailability(1, _header(1), abi.encode(hashes)),
+            policy.checkAvailability(2, _header(2), abi.encode(hashes))
         );
     }
 
@@ -116,14 +116,14 @@ contract RollupBlobDACheckAvailabilityTest is DATestBase {
 
     function test_RevertWhen_InputEmpty() public {
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, 32, 0));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, "");
+        policy.checkAvailability(CHAIN_ID, _header(), "");
     }
 
     function test_RevertWhen_InputIsBareHash() public {
         // A lone bytes32 (e.g. a validium input) reads as an offset far past the end.
         bytes32 h = _versionedHash(1);
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, uint256(h) + 32, 32));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(h));
+        policy.checkAvailability(CHAIN_ID, _header(), abi.encode(h));
     }
 
     function test_RevertWhen_HashesTruncated() public {
@@ -135,7 +135,7 @@ contract RollupBlobDACheckAvailabilityTest is DATestBase {
             truncated[i] = input[i];
         }
         vm.expectRevert(abi.encodeWithSelector(DAInputTooShort.selector, input.length, input.length - 1));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, truncated);
+        policy.checkAvailability(CHAIN_ID, _header(), truncated);
     }
 
     // ---------------------------------------------------------------- fuzz

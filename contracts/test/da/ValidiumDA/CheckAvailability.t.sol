@@ -13,35 +13,35 @@ contract ValidiumDACheckAvailabilityTest is DATestBase {
     }
 
     function test_ReturnsDataHash() public view {
-        assertEq(policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(DATA_HASH)), DATA_HASH);
+        assertEq(policy.checkAvailability(CHAIN_ID, _header(), abi.encode(DATA_HASH)), DATA_HASH);
     }
 
     function test_ZeroDataHashIsAccepted() public view {
-        assertEq(policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(bytes32(0))), bytes32(0));
+        assertEq(policy.checkAvailability(CHAIN_ID, _header(), abi.encode(bytes32(0))), bytes32(0));
     }
 
     function test_RevertWhen_InputEmpty() public {
         vm.expectRevert(abi.encodeWithSelector(ValidiumInputLengthMismatch.selector, 32, 0));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, "");
+        policy.checkAvailability(CHAIN_ID, _header(), "");
     }
 
     function test_RevertWhen_InputTooShort() public {
         vm.expectRevert(abi.encodeWithSelector(ValidiumInputLengthMismatch.selector, 32, 31));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, new bytes(31));
+        policy.checkAvailability(CHAIN_ID, _header(), new bytes(31));
     }
 
     function test_RevertWhen_InputTooLong() public {
         vm.expectRevert(abi.encodeWithSelector(ValidiumInputLengthMismatch.selector, 32, 64));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, abi.encode(DATA_HASH, DATA_HASH));
+        policy.checkAvailability(CHAIN_ID, _header(), abi.encode(DATA_HASH, DATA_HASH));
     }
 
     function testFuzz_ReturnsDataHash(uint256 chainId, uint64 batchNumber, bytes32 dataHash) public view {
-        assertEq(policy.checkAvailability(chainId, batchNumber, abi.encode(dataHash)), dataHash);
+        assertEq(policy.checkAvailability(chainId, _header(batchNumber), abi.encode(dataHash)), dataHash);
     }
 
     function testFuzz_RevertWhen_LengthIsNot32(bytes calldata daInput) public {
         vm.assume(daInput.length != 32);
         vm.expectRevert(abi.encodeWithSelector(ValidiumInputLengthMismatch.selector, 32, daInput.length));
-        policy.checkAvailability(CHAIN_ID, BATCH_NUMBER, daInput);
+        policy.checkAvailability(CHAIN_ID, _header(), daInput);
     }
 }

@@ -5,8 +5,9 @@ import {FractalConstants} from "../../../src/common/Constants.sol";
 import {BatchHeader, BatchLib} from "../../../src/settlement/BatchLib.sol";
 import {Test} from "../../utils/Test.sol";
 
-/// @notice `BatchLib.fieldsInRange`: the five roots a circuit opens must be below the BN254 scalar
-/// modulus; the two 256-bit hashes (split in the public input) may be anything.
+/// @notice `BatchLib.fieldsInRange`: the seven field elements a circuit opens (five roots, the row
+/// commitment and the writes' evaluation) must be below the BN254 scalar modulus; the two 256-bit hashes
+/// (split in the public input) and the integers may be anything.
 contract BatchLibFieldsInRangeTest is Test {
     uint256 private constant R = FractalConstants.FIELD_MODULUS;
 
@@ -20,7 +21,7 @@ contract BatchLibFieldsInRangeTest is Test {
     }
 
     function test_EachRootAtBoundary() public pure {
-        for (uint256 field = 0; field < 5; ++field) {
+        for (uint256 field = 0; field < 7; ++field) {
             BatchHeader memory ok;
             BatchHeader memory bad;
             _set(ok, field, R - 1);
@@ -34,6 +35,27 @@ contract BatchLibFieldsInRangeTest is Test {
         BatchHeader memory h;
         h.pubdataCommitment = bytes32(type(uint256).max);
         h.priorityOpsHash = bytes32(type(uint256).max);
+        h.writesLength = type(uint32).max;
+        assertTrue(BatchLib.fieldsInRange(h));
+    }
+
+    function test_RejectsRowCommitmentAtOrAboveModulus() public pure {
+        BatchHeader memory h;
+        h.rowCommitment = bytes32(R);
+        assertFalse(BatchLib.fieldsInRange(h));
+        h.rowCommitment = bytes32(type(uint256).max);
+        assertFalse(BatchLib.fieldsInRange(h));
+        h.rowCommitment = bytes32(R - 1);
+        assertTrue(BatchLib.fieldsInRange(h));
+    }
+
+    function test_RejectsWritesEvaluationAtOrAboveModulus() public pure {
+        BatchHeader memory h;
+        h.writesEvaluation = bytes32(R);
+        assertFalse(BatchLib.fieldsInRange(h));
+        h.writesEvaluation = bytes32(R + 12_345);
+        assertFalse(BatchLib.fieldsInRange(h));
+        h.writesEvaluation = bytes32(R - 1);
         assertTrue(BatchLib.fieldsInRange(h));
     }
 
@@ -44,9 +66,12 @@ contract BatchLibFieldsInRangeTest is Test {
         if (reduce & 4 != 0) h.messageRoot = bytes32(uint256(h.messageRoot) % R);
         if (reduce & 8 != 0) h.childRootsAggregated = bytes32(uint256(h.childRootsAggregated) % R);
         if (reduce & 16 != 0) h.importedRootsHash = bytes32(uint256(h.importedRootsHash) % R);
+        if (reduce & 32 != 0) h.rowCommitment = bytes32(uint256(h.rowCommitment) % R);
+        if (reduce & 64 != 0) h.writesEvaluation = bytes32(uint256(h.writesEvaluation) % R);
         bool expected = uint256(h.prevStateRoot) < R && uint256(h.newStateRoot) < R
             && uint256(h.messageRoot) < R && uint256(h.childRootsAggregated) < R
-            && uint256(h.importedRootsHash) < R;
+            && uint256(h.importedRootsHash) < R && uint256(h.rowCommitment) < R
+            && uint256(h.writesEvaluation) < R;
         assertEq(BatchLib.fieldsInRange(h), expected);
     }
 
@@ -56,5 +81,7 @@ contract BatchLibFieldsInRangeTest is Test {
         if (field == 2) h.messageRoot = bytes32(value);
         if (field == 3) h.childRootsAggregated = bytes32(value);
         if (field == 4) h.importedRootsHash = bytes32(value);
+        if (field == 5) h.rowCommitment = bytes32(value);
+        if (field == 6) h.writesEvaluation = bytes32(value);
     }
 }

@@ -4,11 +4,22 @@ pragma solidity ^0.8.28;
 import {BatchHeader, BatchLib} from "../../../src/settlement/BatchLib.sol";
 import {Fixture} from "../../shared/Fixture.sol";
 
-/// @notice `BatchLib.hash`: keccak256 of the ten header fields, ABI-encoded in declaration order.
+/// @notice `BatchLib.hash`: keccak256 of the thirteen header fields, ABI-encoded in declaration order.
 contract BatchLibHashTest is Fixture {
     function test_HashOfZeroHeader() public pure {
         BatchHeader memory h;
-        assertEq(BatchLib.hash(h), keccak256(new bytes(320)));
+        assertEq(BatchLib.hash(h), keccak256(new bytes(416)));
+    }
+
+    function test_WriteBindingIsTheLastThreeWords() public pure {
+        BatchHeader memory h;
+        h.rowCommitment = bytes32(uint256(0xaa));
+        h.writesEvaluation = bytes32(uint256(0xbb));
+        h.writesLength = 0xcc;
+        assertEq(
+            BatchLib.hash(h),
+            keccak256(abi.encodePacked(new bytes(320), uint256(0xaa), uint256(0xbb), uint256(0xcc)))
+        );
     }
 
     function test_HashMatchesStoredOnCommit() public {
@@ -23,7 +34,7 @@ contract BatchLibHashTest is Fixture {
 
     function testFuzz_EveryFieldChangesTheHash(BatchHeader memory h, uint8 field, uint256 value) public pure {
         BatchHeader memory t = copyHeader(h);
-        uint256 which = bound(field, 0, 9);
+        uint256 which = bound(field, 0, 12);
         if (which == 0) t.batchNumber = uint64(value);
         else if (which == 1) t.timestamp = uint64(value);
         else if (which == 2) t.priorityOpsCount = uint64(value);
@@ -33,7 +44,10 @@ contract BatchLibHashTest is Fixture {
         else if (which == 6) t.messageRoot = bytes32(value);
         else if (which == 7) t.priorityOpsHash = bytes32(value);
         else if (which == 8) t.childRootsAggregated = bytes32(value);
-        else t.importedRootsHash = bytes32(value);
+        else if (which == 9) t.importedRootsHash = bytes32(value);
+        else if (which == 10) t.rowCommitment = bytes32(value);
+        else if (which == 11) t.writesEvaluation = bytes32(value);
+        else t.writesLength = uint32(value);
         vm.assume(keccak256(abi.encode(t)) != keccak256(abi.encode(h)));
         assertTrue(BatchLib.hash(t) != BatchLib.hash(h));
     }

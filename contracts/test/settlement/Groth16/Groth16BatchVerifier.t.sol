@@ -4,16 +4,22 @@ pragma solidity ^0.8.28;
 import {BatchHeader} from "../../../src/settlement/BatchLib.sol";
 import {Groth16BatchVerifier} from "../../../src/settlement/Groth16BatchVerifier.sol";
 import {Groth16Verifier} from "../../../src/settlement/Groth16Verifier.sol";
+import {IChunkVerifier} from "../../../src/settlement/IChunkVerifier.sol";
 import {ChainRegistry} from "../../../src/registry/ChainRegistry.sol";
 import {BridgeVault} from "../../../src/bridge/BridgeVault.sol";
 import {Settlement} from "../../../src/settlement/Settlement.sol";
 import "../../../src/settlement/SettlementErrors.sol";
 import {Fixture} from "../../shared/Fixture.sol";
 
-/// @notice Real Groth16 proofs: `contracts/test/fixtures/groth16-batch.json` holds a sample batch (20
+/// @notice Real Groth16 proofs: `contracts/test/fixtures/groth16-batch.json` holds a sample batch (its
 /// writes in two chunks, three messages) proven by the Rust prover (`fractal setup --fixture`, `make
 /// setup`) with the key `Groth16Verifier.sol` was generated from. The verifier must accept it and reject
-/// any change to the proof or to the public inputs; `Settlement` must accept it for the committed batch.
+/// any change to the proof (its chunk proofs or its carries) or to the public inputs (version 2, 17);
+/// `Settlement` must accept it for the committed batch. The fixture's keys: `chainId`, `header.*` (the
+/// thirteen header fields), `pubdata` (committed through `RollupCalldataDA`, so version-2 pubdata whose
+/// write binding the header carries), `circuitHash`, `publicInputs` and `proof`
+/// (`abi.encode(uint256[] carries, uint256[8][] proofs)`). The wiring alone, with a mock chunk verifier:
+/// `Groth16BatchVerifierWiring.t.sol`.
 contract Groth16BatchVerifierTest is Fixture {
     uint256 internal constant R =
         21_888_242_871_839_275_222_246_405_745_257_275_088_548_364_400_416_034_343_698_204_186_575_808_495_617;
@@ -43,7 +49,10 @@ contract Groth16BatchVerifierTest is Fixture {
             messageRoot: vm.parseJsonBytes32(json, ".header.messageRoot"),
             priorityOpsHash: vm.parseJsonBytes32(json, ".header.priorityOpsHash"),
             childRootsAggregated: vm.parseJsonBytes32(json, ".header.childRootsAggregated"),
-            importedRootsHash: vm.parseJsonBytes32(json, ".header.importedRootsHash")
+            importedRootsHash: vm.parseJsonBytes32(json, ".header.importedRootsHash"),
+            rowCommitment: vm.parseJsonBytes32(json, ".header.rowCommitment"),
+            writesEvaluation: vm.parseJsonBytes32(json, ".header.writesEvaluation"),
+            writesLength: uint32(vm.parseJsonUint(json, ".header.writesLength"))
         });
         chunkVerifier = new Groth16Verifier();
         batchVerifier = new Groth16BatchVerifier(address(chunkVerifier));
@@ -57,15 +66,16 @@ contract Groth16BatchVerifierTest is Fixture {
     function _decode(bytes memory p)
         private
         pure
-        returns (uint256[] memory roots, uint256[8][] memory proofs)
+        returns (uint256[] memory carries, uint256[8][] memory proofs)
     {
         return abi.decode(p, (uint256[], uint256[8][]));
     }
 
     function test_VerifiesTheRustProof() public view {
-        assertEq(inputs.length, 13);
-        (, uint256[8][] memory proofs) = _decode(proof);
+        assertEq(inputs.length, 17);
+        (uint256[] memory carries, uint256[8][] memory proofs) = _decode(proof);
         assertEq(proofs.length, 2, "the fixture is proven in two chunks");
+        assertEq(carries.length, 3, "one carry more than chunks");
         assertTrue(batchVerifier.verifyProof(proof, inputs));
     }
 
@@ -96,68 +106,73 @@ contract Groth16BatchVerifierTest is Fixture {
     }
 
     function test_RejectsTamperedProofs() public view {
-        (uint256[] memory roots, uint256[8][] memory proofs) = _decode(proof);
+        (uint256[] memory carries, uint256[8][] memory proofs) = _decode(proof);
         for (uint256 c = 0; c < proofs.length; ++c) {
             for (uint256 k = 0; k < 8; ++k) {
                 uint256[8][] memory bad = abi.decode(abi.encode(proofs), (uint256[8][]));
                 bad[c][k] = bad[c][k] ^ 1;
-                assertFalse(batchVerifier.verifyProof(abi.encode(roots, bad), inputs));
+                assertFalse(batchVerifier.verifyProof(abi.encode(carries, bad), inputs));
             }
         }
         // The chunks swapped.
         uint256[8][] memory swapped = new uint256[8][](2);
         swapped[0] = proofs[1];
         swapped[1] = proofs[0];
-        assertFalse(batchVerifier.verifyProof(abi.encode(roots, swapped), inputs));
+        assertFalse(batchVerifier.verifyProof(abi.encode(carries, swapped), inputs));
     }
 
-    function testFuzz_RejectsAnyOtherIntermediateRoot(uint256 root) public view {
-        (uint256[] memory roots, uint256[8][] memory proofs) = _decode(proof);
-        vm.assume(root != roots[0]);
-        roots[0] = root;
-        assertFalse(batchVerifier.verifyProof(abi.encode(roots, proofs), inputs));
+    function testFuzz_RejectsAnyOtherCarry(uint256 index, uint256 carry) public view {
+        (uint256[] memory carries, uint256[8][] memory proofs) = _decode(proof);
+        index = bound(index, 0, carries.length - 1);
+        vm.assume(carry != carries[index]);
+        carries[index] = carry;
+        assertFalse(batchVerifier.verifyProof(abi.encode(carries, proofs), inputs));
     }
 
     function test_RejectsMalformedShapes() public view {
-        (uint256[] memory roots, uint256[8][] memory proofs) = _decode(proof);
+        (uint256[] memory carries, uint256[8][] memory proofs) = _decode(proof);
         // No proof at all.
-        assertFalse(batchVerifier.verifyProof(abi.encode(new uint256[](0), new uint256[8][](0)), inputs));
-        // One chunk only (its new root is not the batch's).
+        assertFalse(batchVerifier.verifyProof(abi.encode(new uint256[](1), new uint256[8][](0)), inputs));
+        // One chunk only, with its own two carries (it was proven as one chunk of two).
         uint256[8][] memory first = new uint256[8][](1);
         first[0] = proofs[0];
-        assertFalse(batchVerifier.verifyProof(abi.encode(new uint256[](0), first), inputs));
-        // A root too many.
-        uint256[] memory more = new uint256[](2);
-        more[0] = roots[0];
+        uint256[] memory firstCarries = new uint256[](2);
+        (firstCarries[0], firstCarries[1]) = (carries[0], carries[1]);
+        assertFalse(batchVerifier.verifyProof(abi.encode(firstCarries, first), inputs));
+        // A carry too many, a carry too few.
+        uint256[] memory more = new uint256[](4);
+        (more[0], more[1], more[2]) = (carries[0], carries[1], carries[2]);
         assertFalse(batchVerifier.verifyProof(abi.encode(more, proofs), inputs));
-        // Twelve or fourteen public inputs.
-        uint256[] memory fewer = new uint256[](12);
+        assertFalse(batchVerifier.verifyProof(abi.encode(firstCarries, proofs), inputs));
+        // Sixteen or eighteen public inputs.
+        uint256[] memory fewer = new uint256[](16);
         assertFalse(batchVerifier.verifyProof(proof, fewer));
-        uint256[] memory extra = new uint256[](14);
+        uint256[] memory extra = new uint256[](18);
         assertFalse(batchVerifier.verifyProof(proof, extra));
-        // An intermediate root outside the field, with the same value mod r.
-        uint256[] memory wide = new uint256[](1);
-        wide[0] = roots[0] + R;
-        assertFalse(batchVerifier.verifyProof(abi.encode(wide, proofs), inputs));
+        // A carry outside the field, with the same value mod r.
+        for (uint256 i = 0; i < carries.length; ++i) {
+            uint256[] memory wide = abi.decode(abi.encode(carries), (uint256[]));
+            wide[i] = carries[i] + R;
+            assertFalse(batchVerifier.verifyProof(abi.encode(wide, proofs), inputs));
+        }
     }
 
+    /// @dev Chunk 0 directly, through the chunk verifier's interface (21 inputs: the batch's 17, then
+    /// carryIn, carryOut, j and k).
     function test_ChunkVerifierRejectsInputsOutsideTheField() public view {
-        (uint256[] memory roots, uint256[8][] memory proofs) = _decode(proof);
-        uint256[15] memory chunk;
-        for (uint256 i = 0; i < 13; ++i) {
+        (uint256[] memory carries, uint256[8][] memory proofs) = _decode(proof);
+        uint256[21] memory chunk;
+        for (uint256 i = 0; i < 17; ++i) {
             chunk[i] = inputs[i];
         }
-        chunk[4] = roots[0];
-        chunk[13] = 0;
-        chunk[14] = 2;
-        assertTrue(chunkVerifier.verifyProof(proofs[0], chunk));
+        chunk[17] = carries[0];
+        chunk[18] = carries[1];
+        chunk[19] = 0;
+        chunk[20] = 2;
+        IChunkVerifier verifier21 = IChunkVerifier(address(chunkVerifier));
+        assertTrue(verifier21.verifyProof(proofs[0], chunk));
         chunk[2] += R; // the same value modulo r
-        assertFalse(chunkVerifier.verifyProof(proofs[0], chunk));
-    }
-
-    function test_RevertWhen_NoChunkVerifier() public {
-        vm.expectRevert(Groth16BatchVerifier.Groth16BatchVerifierZeroChunkVerifier.selector);
-        new Groth16BatchVerifier(address(0));
+        assertFalse(verifier21.verifyProof(proofs[0], chunk));
     }
 
     /// @notice The whole path on chain: a registry whose verifier is the Groth16 one, the sample batch
@@ -178,10 +193,10 @@ contract Groth16BatchVerifierTest is Fixture {
         headers[0] = header;
         bytes[] memory proofs = new bytes[](1);
 
-        // A proof for other data: the same proof with one intermediate root changed.
-        (uint256[] memory roots, uint256[8][] memory chunks) = _decode(proof);
-        roots[0] = roots[0] ^ 1;
-        proofs[0] = abi.encode(roots, chunks);
+        // A proof for other data: the same proof with the carry between the chunks changed.
+        (uint256[] memory carries, uint256[8][] memory chunks) = _decode(proof);
+        carries[1] = carries[1] ^ 1;
+        proofs[0] = abi.encode(carries, chunks);
         vm.prank(OPERATOR);
         vm.expectRevert(abi.encodeWithSelector(SettlementInvalidProof.selector, header.batchNumber));
         s.proveBatches(headers, proofs);

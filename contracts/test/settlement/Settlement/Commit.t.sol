@@ -2,10 +2,12 @@
 pragma solidity ^0.8.28;
 
 import {FractalConstants} from "../../../src/common/Constants.sol";
+import {RollupCalldataWritesMismatch} from "../../../src/da/DAErrors.sol";
 import {BatchHeader} from "../../../src/settlement/BatchLib.sol";
 import {ISettlement} from "../../../src/settlement/ISettlement.sol";
 import "../../../src/settlement/SettlementErrors.sol";
 import {Fixture} from "../../shared/Fixture.sol";
+import {WriteBinding} from "../../utils/WriteBinding.sol";
 
 /// @notice `Settlement.commitBatches`: every rule a header must satisfy, and chains of batches.
 contract SettlementCommitTest is Fixture {
@@ -20,6 +22,12 @@ contract SettlementCommitTest is Fixture {
         headers[0] = h;
         inputs = new bytes[](1);
         inputs[0] = pubdata;
+    }
+
+    /// @dev Whether the calldata policy refuses `h`'s write binding for `pubdata`.
+    function _bindingMismatch(BatchHeader memory h, bytes memory pubdata) private pure returns (bool) {
+        (bytes32 y, uint32 length) = WriteBinding.values(pubdata, h.rowCommitment);
+        return y != h.writesEvaluation || length != h.writesLength;
     }
 
     function _commitExpectingRevert(BatchHeader memory h, bytes memory pubdata, bytes memory err) private {
@@ -95,11 +103,24 @@ contract SettlementCommitTest is Fixture {
         assertEq(queue.head(), 0);
     }
 
-    function test_CommitEmptyPubdata() public {
-        BatchHeader memory h = buildNextHeader(settlement, "", fieldElement(1), bytes32(0), 0);
-        assertEq(h.pubdataCommitment, keccak256(""));
-        commitBatch(h, "");
+    function test_CommitEmptyBatch() public {
+        // A batch that writes nothing: the pubdata's 21-byte header, a run of length 0 (evaluation 0).
+        bytes memory pubdata = WriteBinding.empty();
+        BatchHeader memory h = buildNextHeader(settlement, pubdata, fieldElement(1), bytes32(0), 0);
+        assertEq(h.pubdataCommitment, keccak256(pubdata));
+        assertEq(h.writesEvaluation, bytes32(0));
+        assertEq(h.writesLength, 0);
+        commitBatch(h, pubdata);
         assertEq(settlement.totalBatchesCommitted(), 1);
+    }
+
+    function test_CommitCarriesTheWriteBinding() public {
+        bytes memory pubdata = pubdataFor(1);
+        BatchHeader memory h = buildNextHeader(settlement, pubdata, fieldElement(1), bytes32(0), 0);
+        assertEq(h.writesLength, 52);
+        assertTrue(h.writesEvaluation != bytes32(0));
+        commitBatch(h, pubdata);
+        assertEq(settlement.batchHash(1), expectedBatchHash(h));
     }
 
     function test_CommitSameTimestampAsPrevious() public {
@@ -122,6 +143,7 @@ contract SettlementCommitTest is Fixture {
         h.newStateRoot = bytes32(R - 1);
         h.messageRoot = bytes32(R - 1);
         h.childRootsAggregated = bytes32(R - 1);
+        WriteBinding.bind(h, pubdataFor(1), bytes32(R - 1));
         commitBatch(h, pubdataFor(1));
         BatchHeader memory h2 = buildNextHeader(2);
         assertEq(h2.prevStateRoot, bytes32(R - 1));
@@ -160,14 +182,17 @@ contract SettlementCommitTest is Fixture {
         inputs[1] = pubdataFor(2);
         headers[0] = buildNextHeader(1);
         headers[1] = buildHeader(settlement, headers[0], inputs[1], fieldElement(2), bytes32(0), 0);
-        inputs[1] = pubdataFor(3); // wrong data for batch 2
+        inputs[1] = pubdataFor(3); // wrong data for batch 2: its binding is refused first
+        (bytes32 y,) = WriteBinding.values(inputs[1], headers[1].rowCommitment);
         vm.prank(OPERATOR);
         vm.expectRevert(
             abi.encodeWithSelector(
-                SettlementPubdataCommitmentMismatch.selector,
+                RollupCalldataWritesMismatch.selector,
                 2,
-                keccak256(inputs[1]),
-                headers[1].pubdataCommitment
+                uint256(y),
+                uint256(headers[1].writesEvaluation),
+                52,
+                headers[1].writesLength
             )
         );
         settlement.commitBatches(headers, inputs);
@@ -333,13 +358,50 @@ contract SettlementCommitTest is Fixture {
     }
 
     function test_RevertWhen_PubdataCommitmentMismatch() public {
-        BatchHeader memory h = buildNextHeader(1);
-        bytes memory other = pubdataFor(2);
+        // Two batches without writes (their bindings agree at any point) whose code differs.
+        bytes memory pubdata = WriteBinding.encode("", hex"01aa");
+        bytes memory other = WriteBinding.encode("", hex"01bb");
+        BatchHeader memory h = buildNextHeader(settlement, pubdata, fieldElement(1), bytes32(0), 0);
         _commitExpectingRevert(
             h,
             other,
             abi.encodeWithSelector(
                 SettlementPubdataCommitmentMismatch.selector, 1, keccak256(other), h.pubdataCommitment
+            )
+        );
+    }
+
+    function test_RevertWhen_WritesEvaluationMismatch() public {
+        BatchHeader memory h = buildNextHeader(1);
+        uint256 y = uint256(h.writesEvaluation);
+        h.writesEvaluation = bytes32((y + 1) % R);
+        _commitExpectingRevert(
+            h,
+            pubdataFor(1),
+            abi.encodeWithSelector(RollupCalldataWritesMismatch.selector, 1, y, (y + 1) % R, 52, 52)
+        );
+    }
+
+    function test_RevertWhen_WritesLengthMismatch() public {
+        BatchHeader memory h = buildNextHeader(1);
+        uint256 y = uint256(h.writesEvaluation);
+        h.writesLength = 0;
+        _commitExpectingRevert(
+            h, pubdataFor(1), abi.encodeWithSelector(RollupCalldataWritesMismatch.selector, 1, y, y, 52, 0)
+        );
+    }
+
+    function test_RevertWhen_PubdataOfAnotherBatch() public {
+        // Other pubdata under this header: the calldata policy refuses the binding before Settlement
+        // compares the commitments.
+        BatchHeader memory h = buildNextHeader(1);
+        bytes memory other = pubdataFor(2);
+        (bytes32 y,) = WriteBinding.values(other, h.rowCommitment);
+        _commitExpectingRevert(
+            h,
+            other,
+            abi.encodeWithSelector(
+                RollupCalldataWritesMismatch.selector, 1, uint256(y), uint256(h.writesEvaluation), 52, 52
             )
         );
     }
@@ -384,6 +446,32 @@ contract SettlementCommitTest is Fixture {
         );
     }
 
+    function test_RevertWhen_FieldOutOfRange_RowCommitment() public {
+        // Refused by Settlement before the DA policy (which would refuse it as PubdataEvaluationNotInField).
+        BatchHeader memory h = buildNextHeader(1);
+        h.rowCommitment = bytes32(R);
+        _commitExpectingRevert(
+            h, pubdataFor(1), abi.encodeWithSelector(SettlementFieldOutOfRange.selector, 1)
+        );
+    }
+
+    function test_RevertWhen_FieldOutOfRange_RowCommitmentIsAnotherEncoding() public {
+        // R + P is P modulo r: the same commitment in another encoding is refused.
+        BatchHeader memory h = buildNextHeader(1);
+        h.rowCommitment = bytes32(uint256(h.rowCommitment) + R);
+        _commitExpectingRevert(
+            h, pubdataFor(1), abi.encodeWithSelector(SettlementFieldOutOfRange.selector, 1)
+        );
+    }
+
+    function test_RevertWhen_FieldOutOfRange_WritesEvaluation() public {
+        BatchHeader memory h = buildNextHeader(1);
+        h.writesEvaluation = bytes32(uint256(h.writesEvaluation) + R);
+        _commitExpectingRevert(
+            h, pubdataFor(1), abi.encodeWithSelector(SettlementFieldOutOfRange.selector, 1)
+        );
+    }
+
     // ------------------------------------------------------------------ fuzz
 
     /// @dev Random header fields around a valid header: the commit succeeds exactly when every rule holds,
@@ -400,7 +488,7 @@ contract SettlementCommitTest is Fixture {
         uint256 importedRoot,
         bool correctHash,
         bool correctPubdata,
-        uint8 mutate
+        uint16 mutate
     ) public {
         uint64 length = enqueueMany(bound(queued, 0, 4));
         BatchHeader memory h = buildNextHeader(settlement, pubdataFor(1), fieldElement(1), fieldElement(2), 0);
@@ -418,6 +506,12 @@ contract SettlementCommitTest is Fixture {
         if (mutate & 32 != 0) h.messageRoot = bytes32(messageRoot);
         if (mutate & 64 != 0) h.childRootsAggregated = bytes32(childRoot);
         if (mutate & 128 != 0) h.importedRootsHash = bytes32(importedRoot % 4 == 0 ? 0 : importedRoot);
+        // The write binding: another row commitment (in the field or not), evaluation or length.
+        if (mutate & 256 != 0) h.rowCommitment = bytes32(newRoot % 2 == 0 ? newRoot % R : newRoot);
+        if (mutate & 512 != 0) {
+            h.writesEvaluation = bytes32(messageRoot % 2 == 0 ? messageRoot % R : messageRoot);
+        }
+        if (mutate & 1024 != 0) h.writesLength = uint32(childRoot);
         bytes32 queueHash = h.priorityOpsCount <= length
             ? queue.rollingHashAt(h.priorityOpsCount)
             : keccak256("beyond the queue");
@@ -431,6 +525,7 @@ contract SettlementCommitTest is Fixture {
         } else if (
             uint256(h.prevStateRoot) >= R || uint256(h.newStateRoot) >= R || uint256(h.messageRoot) >= R
                 || uint256(h.childRootsAggregated) >= R || uint256(h.importedRootsHash) >= R
+                || uint256(h.rowCommitment) >= R || uint256(h.writesEvaluation) >= R
         ) {
             err = abi.encodeWithSelector(SettlementFieldOutOfRange.selector, 1);
         } else if (h.prevStateRoot != GENESIS_STATE_ROOT) {
@@ -451,6 +546,16 @@ contract SettlementCommitTest is Fixture {
             );
         } else if (h.importedRootsHash != bytes32(0)) {
             err = abi.encodeWithSelector(SettlementImportedRootsUnsupported.selector, 1);
+        } else if (_bindingMismatch(h, input)) {
+            (bytes32 y, uint32 runLength) = WriteBinding.values(input, h.rowCommitment);
+            err = abi.encodeWithSelector(
+                RollupCalldataWritesMismatch.selector,
+                1,
+                uint256(y),
+                uint256(h.writesEvaluation),
+                runLength,
+                h.writesLength
+            );
         } else if (!correctPubdata) {
             err = abi.encodeWithSelector(
                 SettlementPubdataCommitmentMismatch.selector, 1, keccak256(input), h.pubdataCommitment
@@ -476,7 +581,7 @@ contract SettlementCommitTest is Fixture {
             uint256 s = uint256(keccak256(abi.encode(seed, i)));
             vm.warp(block.timestamp + (s % 100));
             count = uint64(bound(s >> 8, count, length));
-            bytes memory data = abi.encodePacked(s, s >> 1);
+            bytes memory data = WriteBinding.encode(abi.encodePacked(s, s >> 1), abi.encodePacked(s >> 3));
             commitNext(settlement, data, fieldElement(s), fieldElement(s >> 2), count);
         }
         assertEq(settlement.totalBatchesCommitted(), n);

@@ -57,6 +57,9 @@ contract SettlementInitializeTest is Fixture {
         assertEq(g.priorityOpsHash, bytes32(0));
         assertEq(g.childRootsAggregated, bytes32(0));
         assertEq(g.importedRootsHash, bytes32(0));
+        assertEq(g.rowCommitment, bytes32(0));
+        assertEq(g.writesEvaluation, bytes32(0));
+        assertEq(g.writesLength, 0);
 
         assertEq(settlement.batchHash(0), expectedBatchHash(g));
         assertEq(settlement.stateRoot(0), GENESIS_STATE_ROOT);

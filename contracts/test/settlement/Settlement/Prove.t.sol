@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.28;
 
+import {FractalConstants} from "../../../src/common/Constants.sol";
+import {PubdataEvaluationNotInField} from "../../../src/da/DAErrors.sol";
 import {BatchHeader} from "../../../src/settlement/BatchLib.sol";
 import {ISettlement} from "../../../src/settlement/ISettlement.sol";
 import {Settlement} from "../../../src/settlement/Settlement.sol";
@@ -10,6 +12,8 @@ import {Fixture} from "../../shared/Fixture.sol";
 /// @notice `Settlement.proveBatches`: proofs are checked against public inputs computed from the
 /// committed header, in order.
 contract SettlementProveTest is Fixture {
+    uint256 private constant R = FractalConstants.FIELD_MODULUS;
+
     function _prove(BatchHeader memory h, bytes memory proof, bytes memory err) private {
         BatchHeader[] memory headers = new BatchHeader[](1);
         headers[0] = h;
@@ -61,10 +65,21 @@ contract SettlementProveTest is Fixture {
     function test_PublicInputsComputedFromHeaderAndChainId() public view {
         BatchHeader memory h = buildNextHeader(1);
         uint256[] memory pi = settlement.publicInputs(h);
-        assertEq(pi.length, 13);
+        assertEq(pi.length, 17);
+        assertEq(pi[0], 2);
         assertEq(pi[1], CHAIN_ID);
         assertEq(pi[2], 1);
         assertEq(pi[3], uint256(GENESIS_STATE_ROOT));
+        assertEq(pi[14], uint256(h.writesEvaluation));
+        assertEq(pi[15], uint256(h.rowCommitment));
+        assertEq(pi[16], h.writesLength);
+    }
+
+    function test_RevertWhen_PublicInputsOfARowCommitmentOutsideTheField() public {
+        BatchHeader memory h = buildNextHeader(1);
+        h.rowCommitment = bytes32(R);
+        vm.expectRevert(abi.encodeWithSelector(PubdataEvaluationNotInField.selector, R));
+        settlement.publicInputs(h);
     }
 
     // ------------------------------------------------------------------ errors
@@ -192,7 +207,7 @@ contract SettlementProveTest is Fixture {
     function testFuzz_RevertWhen_AnythingTampered(uint8 field, uint256 value, uint8 proofByte) public {
         BatchHeader memory h = commitNext(1);
         BatchHeader memory t = copyHeader(h);
-        uint256 which = bound(field, 0, 10);
+        uint256 which = bound(field, 0, 13);
         if (which == 0) t.batchNumber = uint64(value);
         else if (which == 1) t.timestamp = uint64(value);
         else if (which == 2) t.priorityOpsCount = uint64(value);
@@ -203,8 +218,11 @@ contract SettlementProveTest is Fixture {
         else if (which == 7) t.priorityOpsHash = bytes32(value);
         else if (which == 8) t.childRootsAggregated = bytes32(value);
         else if (which == 9) t.importedRootsHash = bytes32(value);
+        else if (which == 10) t.rowCommitment = bytes32(value);
+        else if (which == 11) t.writesEvaluation = bytes32(value);
+        else if (which == 12) t.writesLength = uint32(value);
 
-        if (which == 10) {
+        if (which == 13) {
             bytes memory proof = proofFor(h);
             proof[bound(proofByte, 0, 31)] ^= bytes1(uint8(bound(value, 1, 255)));
             _prove(h, proof, abi.encodeWithSelector(SettlementInvalidProof.selector, 1));
@@ -212,7 +230,8 @@ contract SettlementProveTest is Fixture {
         }
         bytes32 tHash = expectedBatchHash(t);
         vm.assume(tHash != expectedBatchHash(h));
-        bytes memory tProof = proofFor(t);
+        // A row commitment outside the field has no public input (the hash check refuses it first).
+        bytes memory tProof = uint256(t.rowCommitment) < R ? proofFor(t) : proofFor(h);
         if (t.batchNumber != 1) {
             _prove(
                 t, tProof, abi.encodeWithSelector(SettlementBatchNumberMismatch.selector, 1, t.batchNumber)

@@ -9,6 +9,7 @@ import {ISettlement} from "../../../src/settlement/ISettlement.sol";
 import {PriorityQueue} from "../../../src/settlement/PriorityQueue.sol";
 import {Settlement} from "../../../src/settlement/Settlement.sol";
 import {Vm} from "../../utils/Test.sol";
+import {WriteBinding} from "../../utils/WriteBinding.sol";
 
 /// @title SettlementHandler
 /// @notice Drives one chain's Settlement and PriorityQueue through random sequences of requests, commits,
@@ -121,7 +122,8 @@ contract SettlementHandler {
         BatchHeader memory prev = _headers[ghostCommitted];
         for (uint256 i = 0; i < n; ++i) {
             uint256 s = uint256(keccak256(abi.encode(seed, i)));
-            inputs[i] = abi.encodePacked(s);
+            // Version-2 pubdata with 0 to 63 bytes of rows and the write binding the calldata policy checks.
+            inputs[i] = WriteBinding.encode(_rows(s), abi.encodePacked(uint8(s)));
             BatchHeader memory h;
             h.batchNumber = prev.batchNumber + 1;
             h.timestamp = block.timestamp > prev.timestamp ? uint64(block.timestamp) : prev.timestamp;
@@ -133,6 +135,7 @@ contract SettlementHandler {
             h.pubdataCommitment = keccak256(inputs[i]);
             h.messageRoot = bytes32((s >> 1) % FractalConstants.FIELD_MODULUS);
             h.priorityOpsHash = queue.rollingHashAt(h.priorityOpsCount);
+            WriteBinding.bind(h, inputs[i]);
             headers[i] = h;
             prev = h;
         }
@@ -161,7 +164,8 @@ contract SettlementHandler {
         h.priorityOpsCount = prev.priorityOpsCount;
         h.prevStateRoot =
             bytes32((uint256(prev.newStateRoot) + 1 + seed % 1000) % FractalConstants.FIELD_MODULUS);
-        h.pubdataCommitment = keccak256("");
+        inputs[0] = WriteBinding.empty();
+        h.pubdataCommitment = keccak256(inputs[0]);
         h.priorityOpsHash = queue.rollingHashAt(h.priorityOpsCount);
         vm.prank(operator);
         try settlement.commitBatches(headers, inputs) {
@@ -299,5 +303,13 @@ contract SettlementHandler {
     function _unexpected(string memory what) private {
         ++ghostUnexpected;
         lastUnexpected = what;
+    }
+
+    /// @dev `seed mod 64` bytes of rows derived from `seed`.
+    function _rows(uint256 seed) private pure returns (bytes memory rows) {
+        rows = new bytes(seed % 64);
+        for (uint256 i = 0; i < rows.length; ++i) {
+            rows[i] = bytes1(uint8(seed >> ((i % 32) * 8)));
+        }
     }
 }

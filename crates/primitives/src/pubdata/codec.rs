@@ -17,7 +17,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 
 use super::{
     BatchWrites, BlockRange, DecodedBatch, EntryKey, KeyEncoding, PUBDATA_VERSION, PubdataTables,
-    Row,
+    Row, RowFields,
 };
 use crate::{Error, Result, STATE_TREE_CAPACITY, StateKind};
 
@@ -56,6 +56,16 @@ pub fn encode(
     writes: &BatchWrites,
     blocks: BlockRange,
 ) -> Result<Bytes> {
+    encode_rows(tables, writes, blocks).map(|(bytes, _)| bytes)
+}
+
+/// [`encode`], also returning the run's rows as written (what the batch proof re-encodes, the same
+/// rows [`decode`] would read back).
+pub fn encode_rows(
+    tables: &mut PubdataTables,
+    writes: &BatchWrites,
+    blocks: BlockRange,
+) -> Result<(Bytes, Vec<Row>)> {
     tables.check_range(blocks)?;
 
     let mut first = Vec::new();
@@ -66,7 +76,7 @@ pub fn encode(
         let previous = match tables.entry_index(key) {
             Some(index) => {
                 let previous = tables.value(key);
-                repeated.push((index, value, previous));
+                repeated.push((index, value, previous, *key));
                 previous
             }
             None => {
@@ -90,7 +100,7 @@ pub fn encode(
         check_published_code(tables, &used_code, *hash)?;
     }
     check_used_code(tables, &used_code, |hash| writes.code.contains_key(hash))?;
-    repeated.sort_unstable_by_key(|(index, _, _)| *index);
+    repeated.sort_unstable_by_key(|(index, ..)| *index);
     let first: Vec<(u64, EntryKey, U256)> = tables
         .free_positions(first.len() as u64)?
         .into_iter()
@@ -101,26 +111,52 @@ pub fn encode(
     // One run in ascending index: usually the repeated writes, then the first writes (all above
     // them); merged when first writes fill free positions below.
     let mut rows = Vec::with_capacity(8 * repeated.len() + 45 * first.len());
-    let mut ordered: Vec<(u64, Option<EntryKey>, U256, U256)> = repeated
+    let mut ordered: Vec<(u64, EntryKey, bool, U256, U256)> = repeated
         .iter()
-        .map(|(index, value, previous)| (*index, None, *previous, *value))
+        .map(|(index, value, previous, key)| (*index, *key, false, *previous, *value))
         .chain(
             first
                 .iter()
-                .map(|(index, key, value)| (*index, Some(*key), U256::ZERO, *value)),
+                .map(|(index, key, value)| (*index, *key, true, U256::ZERO, *value)),
         )
         .collect();
     ordered.sort_unstable_by_key(|(index, ..)| *index);
+    let mut written = Vec::with_capacity(ordered.len());
     let mut last_index = None;
     let mut last_address = None;
-    for (index, key, previous, value) in ordered {
-        write_varint(&mut rows, gap(last_index, index));
+    for (index, key, is_first, previous, value) in ordered {
+        let start = rows.len();
+        let gap = gap(last_index, index);
+        write_varint(&mut rows, gap);
         last_index = Some(index);
-        if let Some(key) = key {
-            write_key(&mut rows, &key, last_address == Some(key.address));
+        let key_encoding = is_first.then(|| {
+            let same_address = last_address == Some(key.address);
+            write_key(&mut rows, &key, same_address);
             last_address = Some(key.address);
-        }
-        Packing::choose(previous, value).write(&mut rows);
+            KeyEncoding {
+                same_address,
+                slot_len: if key.kind == StateKind::Storage {
+                    key.slot.byte_len().max(1) as u8
+                } else {
+                    0
+                },
+            }
+        });
+        let header_at = rows.len();
+        let packing = Packing::choose(previous, value);
+        packing.write(&mut rows);
+        written.push(Row {
+            index,
+            gap,
+            gap_len: varint_len(gap) as u8,
+            key,
+            key_encoding,
+            previous,
+            value,
+            value_header: rows[header_at],
+            word: packing.payload(),
+            bytes: HEADER_LEN + start..HEADER_LEN + rows.len(),
+        });
     }
     let writes_len =
         u32::try_from(rows.len()).map_err(|_| Error::PubdataTooLarge { len: rows.len() })?;
@@ -138,9 +174,9 @@ pub fn encode(
         out.extend_from_slice(code);
     }
 
-    let repeated: Vec<_> = repeated.iter().map(|(i, v, _)| (*i, *v)).collect();
+    let repeated: Vec<_> = repeated.iter().map(|(i, v, ..)| (*i, *v)).collect();
     tables.commit(blocks.last, &first, &repeated, writes.code.keys().copied());
-    Ok(out.into())
+    Ok((out.into(), written))
 }
 
 /// Writes a first write's key: its tag, its address unless `same` (the previous first write's), and a
@@ -166,6 +202,86 @@ fn write_key(out: &mut Vec<u8>, key: &EntryKey, same: bool) {
 /// The gap a row writes before `index`, the row before it being at `last` (none: the first row).
 fn gap(last: Option<u64>, index: u64) -> u64 {
     last.map_or(index, |last| index - last - 1)
+}
+
+impl RowFields {
+    /// The row's bytes as the batch circuit re-encodes them from these fields: the gap in `gap_len`
+    /// varint bytes (longer forms included), a first write's key tag, its address unless
+    /// `same_address`, a storage slot in `slot_len` bytes, then the value header and `value_len` payload
+    /// bytes (none for a small add). Fails when a field does not fit its encoding.
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let refuse = |reason| Error::PubdataMalformed { offset: 0, reason };
+        let len = usize::from(self.gap_len);
+        if !(1..=MAX_ROW_VARINT).contains(&len) || self.gap >> (7 * len) != 0 {
+            return Err(refuse("a row's gap does not fit its varint length"));
+        }
+        let mut out = Vec::with_capacity(self.length as usize);
+        for i in 0..len {
+            let more = if i + 1 < len { 0x80 } else { 0 };
+            out.push(((self.gap >> (7 * i)) as u8 & 0x7f) | more);
+        }
+        if self.first {
+            let kind = state_kind(self.kind).ok_or(refuse("a row's entry kind is not 0 to 3"))?;
+            let slot_len = usize::from(self.slot_len);
+            let mut tag = self.kind << KIND_SHIFT;
+            if self.same_address {
+                tag |= SAME_ADDRESS;
+            }
+            if kind == StateKind::Storage {
+                if !(1..=32).contains(&slot_len) || self.slot.byte_len() > slot_len {
+                    return Err(refuse("a row's slot does not fit its length"));
+                }
+                tag |= (slot_len - 1) as u8;
+            } else if slot_len != 0 || !self.slot.is_zero() {
+                return Err(refuse("an account field's row has a slot"));
+            }
+            out.push(tag);
+            if !self.same_address {
+                out.extend_from_slice(self.address.as_slice());
+            }
+            out.extend_from_slice(&self.slot.to_be_bytes::<32>()[32 - slot_len..]);
+        } else if self.kind != 0
+            || self.same_address
+            || !self.address.is_zero()
+            || !self.slot.is_zero()
+            || self.slot_len != 0
+        {
+            return Err(refuse("a repeated write's row has key fields"));
+        }
+        if self.packing > PACK_ADD_SMALL || self.value_len > 0x3f {
+            return Err(refuse("a row's value header does not fit a byte"));
+        }
+        out.push((self.packing << 6) | self.value_len);
+        if self.packing == PACK_ADD_SMALL {
+            if !self.word.is_zero() {
+                return Err(refuse("a small add's row has a payload"));
+            }
+        } else {
+            let n = usize::from(self.value_len);
+            if n > 32 || self.word.byte_len() > n {
+                return Err(refuse("a row's payload does not fit its length"));
+            }
+            out.extend_from_slice(&self.word.to_be_bytes::<32>()[32 - n..]);
+        }
+        Ok(out)
+    }
+
+    /// The state key a first write's fields publish (`None` for a repeated write or an unknown kind).
+    pub fn state_key(&self) -> Option<U256> {
+        let kind = state_kind(self.kind).filter(|_| self.first)?;
+        Some(crate::state_key(kind, self.address, B256::from(self.slot)))
+    }
+}
+
+/// The entry kind of a key tag's two bits.
+fn state_kind(kind: u8) -> Option<StateKind> {
+    Some(match kind {
+        0 => StateKind::Storage,
+        1 => StateKind::Nonce,
+        2 => StateKind::Balance,
+        3 => StateKind::CodeHash,
+        _ => return None,
+    })
 }
 
 /// Where a batch's run of write rows lies in its pubdata: the bytes the parent evaluates and the

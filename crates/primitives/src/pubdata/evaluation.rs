@@ -10,9 +10,9 @@ use alloy_sol_types::SolValue;
 use ark_bn254::Fr;
 use ark_ff::Zero;
 
-use super::Row;
+use super::{RowFields, write_run};
 use crate::{
-    FieldElement, Result,
+    Error, FieldElement, Result,
     field::{CHUNK_BYTES, chunk_word},
     poseidon,
 };
@@ -51,28 +51,90 @@ pub fn evaluation_challenge(pubdata_hash: B256, row_commitment: U256) -> Result<
 /// delta for add and sub, 0 for a small add, whose delta is in `valueLen`). A repeated write's kind,
 /// address and slot are 0: its bytes do not say them. Everything the row's bytes are made of is in it,
 /// so `P` fixes the bytes before the point is drawn.
-pub fn row_commitment(rows: &[Row]) -> Result<U256> {
-    let half = |x: U256| [x >> 128, x & U256::from(u128::MAX)];
-    let mut commitment = U256::ZERO;
-    for row in rows {
-        let mut f = U256::from(row.gap)
-            | U256::from(row.gap_len) << 32
-            | U256::from(row.value_header >> 6) << 45
-            | U256::from(row.value_header & 0x3f) << 47;
-        let mut slot = U256::ZERO;
-        if let Some(key) = row.key_encoding {
+pub fn row_commitment(rows: &[RowFields]) -> Result<U256> {
+    rows.iter()
+        .try_fold(U256::ZERO, |commitment, row| row.commit(commitment))
+}
+
+impl RowFields {
+    /// The small fields and the address packed into one field element (`f` of [`row_commitment`]); a
+    /// repeated write's kind, address and slot length count as 0.
+    pub fn packed(&self) -> U256 {
+        let mut f = U256::from(self.gap)
+            | U256::from(self.gap_len) << 32
+            | U256::from(self.packing) << 45
+            | U256::from(self.value_len) << 47;
+        if self.first {
             f |= U256::from(1) << 35
-                | U256::from(row.key.kind as u8) << 36
-                | U256::from(u8::from(key.same_address)) << 38
-                | U256::from(key.slot_len) << 39
-                | U256::from_be_slice(row.key.address.as_slice()) << 53;
-            slot = row.key.slot;
+                | U256::from(self.kind) << 36
+                | U256::from(u8::from(self.same_address)) << 38
+                | U256::from(self.slot_len) << 39
+                | U256::from_be_slice(self.address.as_slice()) << 53;
         }
-        let [slot_hi, slot_lo] = half(slot);
-        let [word_hi, word_lo] = half(row.word);
-        commitment = poseidon(&[commitment, f, slot_hi, slot_lo, word_hi, word_lo])?;
+        f
     }
-    Ok(commitment)
+
+    /// The row commitment after this row, `commitment` being the one before it.
+    pub fn commit(&self, commitment: U256) -> Result<U256> {
+        let half = |x: U256| [x >> 128, x & U256::from(u128::MAX)];
+        let slot = if self.first { self.slot } else { U256::ZERO };
+        let [slot_hi, slot_lo] = half(slot);
+        let [word_hi, word_lo] = half(self.word);
+        poseidon(&[
+            commitment,
+            self.packed(),
+            slot_hi,
+            slot_lo,
+            word_hi,
+            word_lo,
+        ])
+    }
+}
+
+/// The three header fields that hold a batch's proof to its published write rows (docs/encodings.md,
+/// "Batch header"): `P`, `y` and the run's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteBinding {
+    /// `rowCommitment`: [`row_commitment`] of the rows.
+    pub row_commitment: U256,
+    /// `writesEvaluation`: the run's evaluation at `z = evaluation_challenge(pubdataCommitment, P)`.
+    pub evaluation: U256,
+    /// `writesLength`: the run's byte length.
+    pub length: u32,
+}
+
+impl std::fmt::Display for WriteBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "rowCommitment {:#x}, writesEvaluation {:#x}, writesLength {}",
+            self.row_commitment, self.evaluation, self.length
+        )
+    }
+}
+
+/// The write binding of a batch whose pubdata is `pubdata`, its rows `rows` and its DA commitment
+/// `pubdata_commitment`. Fails when the pubdata has no valid header or the rows do not cover its run.
+pub fn write_binding(
+    pubdata: &[u8],
+    rows: &[RowFields],
+    pubdata_commitment: B256,
+) -> Result<WriteBinding> {
+    let run = write_run(pubdata)?;
+    let covered: usize = rows.iter().map(|row| row.length as usize).sum();
+    if covered != run.len() {
+        return Err(Error::PubdataMalformed {
+            offset: run.start + covered.min(run.len()),
+            reason: "the rows do not cover the write run",
+        });
+    }
+    let row_commitment = row_commitment(rows)?;
+    let z = evaluation_challenge(pubdata_commitment, row_commitment)?;
+    Ok(WriteBinding {
+        row_commitment,
+        evaluation: evaluate(&pubdata[run.clone()], z)?,
+        length: run.len() as u32,
+    })
 }
 
 #[cfg(test)]

@@ -72,8 +72,11 @@ pub use blob::{
     from_blobs, to_blobs,
 };
 pub use builder::BatchBuilder;
-pub use codec::{decode, encode, write_run};
-pub use evaluation::{EVALUATION_CHUNK_BYTES, evaluate, evaluation_challenge, row_commitment};
+pub use codec::{decode, encode, encode_rows, write_run};
+pub use evaluation::{
+    EVALUATION_CHUNK_BYTES, WriteBinding, evaluate, evaluation_challenge, row_commitment,
+    write_binding,
+};
 
 use crate::{Error, Result, StateDiff, StateKind, state_key};
 
@@ -279,6 +282,69 @@ pub struct Row {
     pub word: U256,
     /// Where the row's bytes lie in the pubdata.
     pub bytes: std::ops::Range<usize>,
+}
+
+impl Row {
+    /// The row's fields as the batch circuit takes them: a repeated write's bytes say nothing of its
+    /// key, so its kind, address and slot are 0 (its key comes with its tree write).
+    pub fn fields(&self) -> RowFields {
+        let first = self.key_encoding.is_some();
+        let (same_address, slot_len) = self
+            .key_encoding
+            .map_or((false, 0), |e| (e.same_address, e.slot_len));
+        RowFields {
+            index: self.index,
+            gap: self.gap,
+            gap_len: self.gap_len,
+            first,
+            kind: if first { self.key.kind as u8 } else { 0 },
+            same_address,
+            address: if first {
+                self.key.address
+            } else {
+                Address::ZERO
+            },
+            slot: if first { self.key.slot } else { U256::ZERO },
+            slot_len,
+            packing: self.value_header >> 6,
+            value_len: self.value_header & 0x3f,
+            word: self.word,
+            length: (self.bytes.end - self.bytes.start) as u32,
+        }
+    }
+}
+
+/// One row of a batch's write run as the batch circuit takes it (`PubdataRow`, docs/proofs.md): the
+/// fields its bytes are re-encoded from, kept beside the batch's write witnesses for the prover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowFields {
+    /// The entry index written.
+    pub index: u64,
+    /// The gap before it (the previous row's index + 1, or 0 for the batch's first row, up to it).
+    pub gap: u64,
+    /// The gap varint's byte length (1 to 5).
+    pub gap_len: u8,
+    /// Whether the row is the entry's first write (it carries the key).
+    pub first: bool,
+    /// A first write's entry kind (`StateKind` as a byte); 0 for a repeated write.
+    pub kind: u8,
+    /// A first write's address is the previous first write's (not repeated in the bytes).
+    pub same_address: bool,
+    /// A first write's address; zero for a repeated write.
+    pub address: Address,
+    /// A first write's storage slot (0 for account fields and repeated writes).
+    pub slot: U256,
+    /// A first write's slot byte length (1 to 32), 0 for account fields and repeated writes.
+    pub slot_len: u8,
+    /// The value's packing (0 full, 1 add, 2 sub, 3 small add).
+    pub packing: u8,
+    /// The value header's low six bits: the payload's byte length, or a small add's delta − 1.
+    pub value_len: u8,
+    /// The payload: the value (full), the delta (add, sub), 0 (small add).
+    pub word: U256,
+    /// The row's byte length.
+    pub length: u32,
 }
 
 /// How a first write's key is written.

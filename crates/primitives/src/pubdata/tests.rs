@@ -1016,8 +1016,22 @@ proptest! {
         for (before, w, blocks, bytes) in &published {
             prop_assert_eq!(&rebuilder, before);
             // Deterministic: the same writes on the same tables give the same bytes.
-            prop_assert_eq!(&encode(&mut before.clone(), w, *blocks).unwrap(), bytes);
+            let (again, written) = encode_rows(&mut before.clone(), w, *blocks).unwrap();
+            prop_assert_eq!(&again, bytes);
             let decoded = decode(&mut rebuilder, bytes).unwrap();
+            // The encoder's rows are the ones the decoder reads back, and their fields re-encode
+            // their bytes (what the circuit does).
+            prop_assert_eq!(&written, &decoded.rows);
+            for row in &decoded.rows {
+                prop_assert_eq!(&row.fields().encode().unwrap()[..], &bytes[row.bytes.clone()]);
+                if row.key_encoding.is_some() {
+                    prop_assert_eq!(row.fields().state_key(), Some(row.key.state_key()));
+                }
+            }
+            let binding = write_binding(bytes, &fields(&written), keccak256(bytes)).unwrap();
+            let run = write_run(bytes).unwrap();
+            prop_assert_eq!(binding.length as usize, run.len());
+            prop_assert_eq!(binding.row_commitment, row_commitment(&fields(&decoded.rows)).unwrap());
             prop_assert_eq!(&decoded.writes, w);
             check_rows(&rebuilder, &decoded, bytes);
             prop_assert_eq!(decoded.blocks, *blocks);
@@ -1208,14 +1222,14 @@ fn the_row_commitment_is_its_formula() {
         U256::from(0x1234),
     ])
     .unwrap();
-    assert_eq!(row_commitment(&decoded.rows).unwrap(), expected);
+    assert_eq!(row_commitment(&fields(&decoded.rows)).unwrap(), expected);
 }
 
 #[test]
 fn the_row_commitment_fixes_every_encoding_choice() {
     assert_eq!(row_commitment(&[]).unwrap(), U256::ZERO);
     let t = small_genesis();
-    let rows_of = |rows: &[u8]| decode(&mut t.clone(), &batch(rows)).unwrap().rows;
+    let rows_of = |rows: &[u8]| fields(&decode(&mut t.clone(), &batch(rows)).unwrap().rows);
     let commitment = |rows: &[u8]| row_commitment(&rows_of(rows)).unwrap();
     // Entry 0 (7) to 8, and the nonce of addr(9) to 1 at position 5, in several encodings.
     let mut shortest = vec![0x00, 0xc0, 0x04, 0x40];
@@ -1246,5 +1260,71 @@ fn the_row_commitment_fixes_every_encoding_choice() {
         let c = commitment(&rows);
         assert!(!seen.contains(&c), "{rows:x?}");
         seen.push(c);
+    }
+}
+
+/// The circuit's fields of `rows`.
+fn fields(rows: &[Row]) -> Vec<RowFields> {
+    rows.iter().map(Row::fields).collect()
+}
+
+#[test]
+fn the_write_binding_is_the_runs_commitment_evaluation_and_length() {
+    let mut t = small_genesis();
+    let mut shortest = vec![0x00, 0xc0, 0x04, 0x40];
+    shortest.extend_from_slice(addr(9).as_slice());
+    shortest.push(0xc0);
+    let data = batch(&shortest);
+    let rows = fields(&decode(&mut t, &data).unwrap().rows);
+    let commitment = keccak256(b"any DA commitment");
+    let binding = write_binding(&data, &rows, commitment).unwrap();
+    let p = row_commitment(&rows).unwrap();
+    let z = evaluation_challenge(commitment, p).unwrap();
+    assert_eq!(binding.row_commitment, p);
+    assert_eq!(binding.evaluation, evaluate(&shortest, z).unwrap());
+    assert_eq!(binding.length as usize, shortest.len());
+    // Rows that do not cover the run, and pubdata without a header, are refused.
+    assert!(matches!(
+        write_binding(&data, &rows[..1], commitment),
+        Err(Error::PubdataMalformed { .. })
+    ));
+    assert!(write_binding(&[], &rows, commitment).is_err());
+}
+
+#[test]
+fn row_fields_re_encode_longer_forms_and_refuse_what_does_not_fit() {
+    // The hand-made lenient rows of the shared vectors' kind: an overlong gap, a padded value.
+    let mut t = small_genesis();
+    let mut rows = vec![0x80, 0x80, 0x00, 0x20];
+    rows.extend_from_slice(&U256::from(8).to_be_bytes::<32>());
+    rows.extend_from_slice(&[0x04, 0x40]);
+    rows.extend_from_slice(addr(9).as_slice());
+    rows.push(0xc0);
+    let data = batch(&rows);
+    let decoded = decode(&mut t, &data).unwrap();
+    for row in &decoded.rows {
+        assert_eq!(row.fields().encode().unwrap(), &data[row.bytes.clone()]);
+    }
+    let good = decoded.rows[1].fields();
+    let bad: [fn(&mut RowFields); 8] = [
+        |r| r.gap_len = 0,
+        |r| r.gap = 1 << 7,
+        |r| r.kind = 4,
+        |r| r.slot = U256::from(1),
+        |r| r.packing = 4,
+        |r| r.word = U256::from(1),
+        |r| {
+            r.packing = 0;
+            r.value_len = 0;
+            r.word = U256::from(1);
+        },
+        |r| {
+            r.first = false;
+        },
+    ];
+    for change in bad {
+        let mut row = good;
+        change(&mut row);
+        assert!(row.encode().is_err(), "{row:?}");
     }
 }

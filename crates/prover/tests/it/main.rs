@@ -4,24 +4,21 @@
 
 use std::{path::PathBuf, sync::OnceLock};
 
-use alloy_primitives::{B256, U256};
-use fractal_primitives::{BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateTree};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
+use fractal_primitives::{
+    AccountDiff, AccountInfo, BatchHeader, MessageTree, STATE_TREE_CAPACITY, StateDiff, StateTree,
+    pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
+};
 use fractal_prover::{
-    BatchProof, Blinding, CHUNK_WRITES, CircuitFiles, CircuitMatrices, Error, Groth16Prover,
-    KeyKind, KeyStore, ProverEngine, WitnessGenerator, batch_chunks, read_r1cs, sample_batch,
-    verify_batch,
+    BatchData, BatchProof, Blinding, CHUNK_WRITES, CircuitFiles, CircuitMatrices, Error,
+    Groth16Prover, KeyKind, KeyStore, ProverEngine, WitnessGenerator, batch_chunks, read_r1cs,
+    sample_batch, verify_batch,
 };
 
-/// The benchmark's chunk: 25 writes over a tree of 64 entries and 3 messages (one chunk).
+/// The benchmark's chunk: a chunk's worth of writes over a tree of 64 entries and 3 messages.
 fn sample_chunk() -> fractal_prover::ChunkInput {
     let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
-    let mut chunks = batch_chunks(
-        &sample.header,
-        sample.chain_id,
-        &sample.writes,
-        &sample.message_leaves,
-    )
-    .unwrap();
+    let mut chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
     assert_eq!(chunks.len(), 1);
     chunks.remove(0)
 }
@@ -49,27 +46,18 @@ fn prover() -> &'static Groth16Prover {
 fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
     let sample = sample_batch(40, CHUNK_WRITES as u64 + 4, 3).unwrap();
     let proof = prover()
-        .prove_batch(
-            &sample.header,
-            sample.chain_id,
-            &sample.writes,
-            &sample.message_leaves,
-            |_, _| {},
-        )
+        .prove_batch(&sample.header, sample.chain_id, &sample.data(), |_, _| {})
         .unwrap();
     assert_eq!(proof.proofs.len(), 2);
-    assert_eq!(
-        proof.intermediate_roots,
-        vec![sample.writes[CHUNK_WRITES - 1].new_root]
-    );
+    assert_eq!(proof.carries.len(), 3);
     let vk = prover().keys().verifying();
     assert!(verify_batch(vk, &sample.header, sample.chain_id, &proof).unwrap());
 
     // The encoding round-trips.
     assert_eq!(BatchProof::abi_decode(&proof.abi_encode()).unwrap(), proof);
 
-    // Another chain, another batch number, another message root, another intermediate root, the
-    // chunks swapped: all rejected.
+    // Another chain, another batch number, another message root, another y, P or length, another
+    // carry between the chunks, the chunks swapped: all rejected.
     assert!(!verify_batch(vk, &sample.header, sample.chain_id + 1, &proof).unwrap());
     let mut other = sample.header.clone();
     other.batchNumber += 1;
@@ -77,9 +65,21 @@ fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
     let mut other = sample.header.clone();
     other.messageRoot = B256::from(MessageTree::new(vec![]).unwrap().root());
     assert!(!verify_batch(vk, &other, sample.chain_id, &proof).unwrap());
-    let mut moved = proof.clone();
-    moved.intermediate_roots[0] ^= U256::from(1);
-    assert!(!verify_batch(vk, &sample.header, sample.chain_id, &moved).unwrap());
+    for change in [
+        |h: &mut BatchHeader| h.writesEvaluation = B256::with_last_byte(1),
+        |h: &mut BatchHeader| h.rowCommitment = B256::with_last_byte(1),
+        |h: &mut BatchHeader| h.writesLength += 1,
+        |h: &mut BatchHeader| h.pubdataCommitment = B256::with_last_byte(1),
+    ] {
+        let mut other = sample.header.clone();
+        change(&mut other);
+        assert!(!verify_batch(vk, &other, sample.chain_id, &proof).unwrap());
+    }
+    for carry in 0..3 {
+        let mut moved = proof.clone();
+        moved.carries[carry] ^= U256::from(1);
+        assert!(!verify_batch(vk, &sample.header, sample.chain_id, &moved).unwrap());
+    }
     let mut swapped = proof;
     swapped.proofs.swap(0, 1);
     assert!(!verify_batch(vk, &sample.header, sample.chain_id, &swapped).unwrap());
@@ -91,7 +91,7 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
     let mut header = sample.header.clone();
     header.newStateRoot = B256::with_last_byte(7);
     let err = prover()
-        .prove_batch(&header, sample.chain_id, &sample.writes, &[], |_, _| {})
+        .prove_batch(&header, sample.chain_id, &sample.data(), |_, _| {})
         .unwrap_err();
     assert!(
         matches!(&err, Error::Refused { reason, .. } if reason.contains("header claims")),
@@ -102,8 +102,36 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
     // check but not the circuit.
     let mut writes = sample.writes.clone();
     writes[1].siblings[3][1] ^= U256::from(1);
+    let data = BatchData {
+        writes: &writes,
+        ..sample.data()
+    };
     let err = prover()
-        .prove_batch(&sample.header, sample.chain_id, &writes, &[], |_, _| {})
+        .prove_batch(&sample.header, sample.chain_id, &data, |_, _| {})
+        .unwrap_err();
+    assert!(matches!(err, Error::Unsatisfied { .. }), "{err}");
+
+    // Rows that publish other values than the tree writes (each row's value one more, the header's
+    // binding made for those rows): the rows no longer re-encode the tree's writes.
+    let mut rows = sample.rows.clone();
+    for row in &mut rows {
+        if row.packing == 0 {
+            row.word += U256::from(1);
+        }
+    }
+    let data = BatchData {
+        rows: &rows,
+        ..sample.data()
+    };
+    // The header made for those rows (their P, the run's evaluation at the point P draws) passes the
+    // prover's own checks; the circuit refuses the rows.
+    let binding =
+        pubdata::write_binding(&sample.pubdata, &rows, sample.header.pubdataCommitment).unwrap();
+    let mut header = sample.header.clone();
+    header.rowCommitment = B256::from(binding.row_commitment);
+    header.writesEvaluation = B256::from(binding.evaluation);
+    let err = prover()
+        .prove_batch(&header, sample.chain_id, &data, |_, _| {})
         .unwrap_err();
     assert!(matches!(err, Error::Unsatisfied { .. }), "{err}");
 }
@@ -131,7 +159,7 @@ fn the_native_and_webassembly_witness_generators_agree() {
     lying.rows[2].siblings[5][0] ^= U256::from(1);
     let err = native.chunk(&lying).unwrap_err();
     assert!(
-        matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("main.write[2]")),
+        matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("main.writes.write[2]")),
         "{err}"
     );
     assert!(wasm.chunk(&lying).is_ok());
@@ -222,33 +250,161 @@ fn the_batched_affine_prover_makes_the_proofs_arkworks_makes() {
     assert!(err.to_string().contains("A query"), "{err}");
 }
 
-#[test]
-fn every_kind_of_write_is_proven() {
-    // First writes into an empty tree (at the first position, beside it, at the last position of the
-    // tree), updates, an entry set to zero and written again, and a first write of value zero.
-    let mut tree = StateTree::new();
-    let prev = tree.root();
-    let key = |i: u64| U256::from(i) * U256::from(0x1_0000_0001u64);
-    let last = STATE_TREE_CAPACITY - 1;
-    let mut writes = Vec::new();
-    for i in [0, 1, 5, last] {
-        writes.push(tree.set(i, key(i), U256::from(i + 1)).unwrap());
+/// A batch's data as the node keeps it: its pubdata decoded over `tables` gives its rows, applied to
+/// `tree` in order they give the tree writes.
+struct Published {
+    pubdata: Vec<u8>,
+    rows: Vec<RowFields>,
+    writes: Vec<fractal_primitives::WriteWitness>,
+}
+
+fn publish(tables: &mut PubdataTables, tree: &mut StateTree, pubdata: Vec<u8>) -> Published {
+    let decoded = pubdata::decode(tables, &pubdata).unwrap();
+    let writes = decoded
+        .rows
+        .iter()
+        .map(|row| tree.set(row.index, row.key.state_key(), row.value).unwrap())
+        .collect();
+    Published {
+        rows: decoded.rows.iter().map(Row::fields).collect(),
+        pubdata,
+        writes,
     }
-    writes.push(tree.set(1, key(1), U256::MAX).unwrap());
-    writes.push(tree.set(5, key(5), U256::ZERO).unwrap());
-    writes.push(tree.set(5, key(5), U256::from(55)).unwrap());
-    writes.push(tree.set(last, key(last), U256::ZERO).unwrap());
-    writes.push(tree.set(6, key(6), U256::ZERO).unwrap());
-    let header = BatchHeader {
-        batchNumber: 3,
+}
+
+fn header_of(number: u64, prev: U256, tree: &StateTree, batch: &Published) -> BatchHeader {
+    let commitment = keccak256(&batch.pubdata);
+    let binding = pubdata::write_binding(&batch.pubdata, &batch.rows, commitment).unwrap();
+    BatchHeader {
+        batchNumber: number,
         prevStateRoot: B256::from(prev),
         newStateRoot: B256::from(tree.root()),
+        pubdataCommitment: commitment,
         messageRoot: B256::from(MessageTree::new(vec![]).unwrap().root()),
+        rowCommitment: B256::from(binding.row_commitment),
+        writesEvaluation: B256::from(binding.evaluation),
+        writesLength: binding.length,
         ..Default::default()
+    }
+}
+
+#[test]
+fn every_kind_of_write_is_proven() {
+    // Batch 1, the encoder's: repeated writes in every packing (a small add, an add, a sub, a full
+    // value, a value set to zero), first writes of every kind (a new account's nonce and balance under
+    // one address, a code hash with its code, storage slots of 1 and 32 bytes). Batch 2, by hand: a
+    // first write at the tree's last position.
+    let (user, token, fresh) = (
+        Address::with_last_byte(0xa1),
+        Address::with_last_byte(0xc0),
+        Address::with_last_byte(0xf1),
+    );
+    let genesis = StateDiff {
+        accounts: vec![
+            AccountDiff {
+                address: user,
+                info: Some(AccountInfo {
+                    nonce: 5,
+                    balance: U256::from(10u64).pow(U256::from(20)),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            AccountDiff {
+                address: token,
+                storage: (0..4u64)
+                    .map(|i| (U256::from(i), U256::from(1) << (200 - i)))
+                    .collect(),
+                ..Default::default()
+            },
+        ],
     };
-    let proof = prover()
-        .prove_batch(&header, 7, &writes, &[], |_, _| {})
-        .unwrap();
+    let mut tables = PubdataTables::genesis(&genesis);
+    let mut tree = StateTree::new();
+    for (index, key, value) in tables.entries() {
+        tree.set(index, key.state_key(), value).unwrap();
+    }
+    let before = tables.clone();
+    let code = Bytes::from_static(&[0x60, 0x00, 0xfe]);
+    let mut writes = BatchWrites::default();
+    for (key, value) in [
+        (EntryKey::nonce(user), U256::from(6)),
+        (
+            EntryKey::balance(user),
+            U256::from(10u64).pow(U256::from(20)) - U256::from(21_000u64),
+        ),
+        (
+            EntryKey::storage(token, U256::ZERO),
+            (U256::from(1) << 200) + U256::from(1000),
+        ),
+        (
+            EntryKey::storage(token, U256::from(1)),
+            (U256::from(1) << 199) - U256::from(300),
+        ),
+        (EntryKey::storage(token, U256::from(2)), U256::from(0x1234)),
+        (EntryKey::storage(token, U256::from(3)), U256::ZERO),
+        (EntryKey::storage(token, U256::from(9)), U256::from(1)),
+        (
+            EntryKey::storage(token, U256::MAX - U256::from(1)),
+            U256::MAX,
+        ),
+        (EntryKey::nonce(fresh), U256::from(1)),
+        (
+            EntryKey::balance(fresh),
+            U256::from(10u64).pow(U256::from(18)),
+        ),
+        (
+            EntryKey::code_hash(fresh),
+            U256::from_be_bytes(keccak256(&code).0),
+        ),
+    ] {
+        writes.values.insert(key, value);
+    }
+    writes.code.insert(keccak256(&code), code);
+    let mut encoder = tables.clone();
+    let bytes = pubdata::encode(&mut encoder, &writes, BlockRange::new(1, 1)).unwrap();
+    let prev = tree.root();
+    let one = publish(&mut tables, &mut tree, bytes.to_vec());
+    assert_eq!(tables, encoder);
+    assert_ne!(before, tables);
+    let header = header_of(1, prev, &tree, &one);
+    let data = BatchData {
+        pubdata: &one.pubdata,
+        rows: &one.rows,
+        writes: &one.writes,
+        message_leaves: &[],
+    };
+    let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
+    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+
+    // Batch 2: one first write (the nonce of a new account) at position 4^16 − 1, its gap in 5 bytes.
+    let last = STATE_TREE_CAPACITY - 1;
+    let mut run = Vec::new();
+    let mut gap = last;
+    for _ in 0..4 {
+        run.push((gap as u8 & 0x7f) | 0x80);
+        gap >>= 7;
+    }
+    run.push(gap as u8);
+    run.push(0x40); // key tag: a nonce, the address in full
+    run.extend_from_slice(Address::with_last_byte(0xee).as_slice());
+    run.push(0xc0); // 0 → 1 by a small add
+    let mut data2 = vec![pubdata::PUBDATA_VERSION];
+    data2.extend_from_slice(&2u64.to_be_bytes());
+    data2.extend_from_slice(&2u64.to_be_bytes());
+    data2.extend_from_slice(&(run.len() as u32).to_be_bytes());
+    data2.extend_from_slice(&run);
+    let prev = tree.root();
+    let two = publish(&mut tables, &mut tree, data2);
+    assert_eq!(two.rows[0].index, last);
+    let header = header_of(2, prev, &tree, &two);
+    let data = BatchData {
+        pubdata: &two.pubdata,
+        rows: &two.rows,
+        writes: &two.writes,
+        message_leaves: &[],
+    };
+    let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
     assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
 }
 

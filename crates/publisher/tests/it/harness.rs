@@ -258,10 +258,15 @@ pub(crate) fn root(n: u64) -> B256 {
     }
 }
 
-/// Batch `n` of the hand-made chain: continues `root(n - 1)`, ends at `root(n)`, commits to its pubdata,
+/// Batch `n` of the hand-made chain: continues `root(n - 1)`, ends at `root(n)`, commits to its pubdata
+/// (block `n`, no write rows: the write binding of an empty run is `(P, y, length) = (0, 0, 0)`),
 /// consumes no priority operation.
 pub(crate) fn batch(n: u64, timestamp: u64) -> SealedBatch {
-    let pubdata = Bytes::from(format!("pubdata of batch {n}").into_bytes());
+    let mut pubdata = vec![fractal_primitives::pubdata::PUBDATA_VERSION];
+    pubdata.extend_from_slice(&n.to_be_bytes());
+    pubdata.extend_from_slice(&n.to_be_bytes());
+    pubdata.extend_from_slice(&0u32.to_be_bytes());
+    let pubdata = Bytes::from(pubdata);
     SealedBatch {
         header: BatchHeader {
             batchNumber: n,
@@ -274,6 +279,9 @@ pub(crate) fn batch(n: u64, timestamp: u64) -> SealedBatch {
             priorityOpsHash: B256::ZERO,
             childRootsAggregated: B256::ZERO,
             importedRootsHash: B256::ZERO,
+            rowCommitment: B256::ZERO,
+            writesEvaluation: B256::ZERO,
+            writesLength: 0,
         },
         first_block: n,
         last_block: n,

@@ -1,0 +1,290 @@
+// Tests circuits/src/batch_chunk.circom's BatchChunk(W, D, M, MESSAGE_DEPTH) — one chunk of a batch proof,
+// public input version 2 (docs/proofs.md, "The wiring"; docs/encodings.md, "Public input") — on a small
+// instance, against Rust's rows (contracts/test/vectors/shared.json, `pubdataRows`): its batches are cut
+// into chunks of W rows, and every carried state is computed here from Rust's vectors alone (roots,
+// indices, bytes; the row commitment from its formula), hashed with circomlibjs's Poseidon into the carries
+// the chunks take as public inputs. Run from the repository root: `node tests/circuits/batch_chunk.mjs`
+// (`make test-circuits`).
+//
+// The 21 public inputs: the batch's 17 (0 version 2, 1 chain id, 2 batch number, 3 prevStateRoot,
+// 4 newStateRoot, 5–6 pubdataCommitment, 7 messageRoot, 8–9 priorityOpsHash, 10 counts|timestamp,
+// 11 childRootsAggregated, 12 importedRootsHash, 13 z, 14 y, 15 P, 16 writesLength), carryIn, carryOut,
+// j, k.
+import {writeFileSync} from "node:fs";
+import {join} from "node:path";
+import {buildPoseidon} from "circomlibjs";
+import {
+    ACC,
+    ADDRESS,
+    batchStart,
+    boundRowInputs,
+    calculator,
+    check,
+    COMMIT,
+    compileCircom,
+    evaluateChunks,
+    finish,
+    INDEX,
+    LENGTH,
+    lineOf,
+    mod,
+    PHASE,
+    publicInputUse,
+    refusal,
+    removeDir,
+    root,
+    ROOT,
+    randomFrom,
+    rustBatches,
+    stateAfter,
+    WEIGHT,
+    weightAt,
+    workDir,
+    writeHarness,
+    wtnsCheck,
+} from "./common.mjs";
+
+const W = 4; // rows per chunk
+const D = 16; // the state tree's levels
+const M = 4; // message leaves
+const DEPTH = 3; // the message tree's depth
+const work = workDir("chunk");
+const rand = randomFrom(0xc4a2c4n);
+const randBits = (bits) => {
+    let x = 0n;
+    for (let i = 0; i < bits; i += 32) x = (x << 32n) | BigInt(rand(2 ** 32));
+    return x & ((1n << BigInt(bits)) - 1n);
+};
+
+const poseidon = await buildPoseidon();
+const hash = (xs) => poseidon.F.toObject(poseidon(xs));
+// A carry: circomlibjs's Poseidon of the 8 state signals, in their order.
+const carry = (state) => hash(state);
+
+// The message tree of depth DEPTH: 2^DEPTH leaves (`leaves`, then zeros), hashed pairwise level by level.
+function messageRoot(leaves) {
+    let level = [...leaves, ...Array(2 ** DEPTH - leaves.length).fill(0n)];
+    while (level.length > 1) level = level.flatMap((x, i) => (i % 2 === 0 ? [hash([x, level[i + 1]])] : []));
+    return level[0];
+}
+
+// The batch's public input (17): `batch` (rustBatches()) as batch `number` of a chain, with `leaves` as its
+// messages; the fields the circuit only binds are random.
+function header(batch, number, leaves) {
+    return [
+        2n,
+        BigInt(1 + rand(1 << 20)),
+        BigInt(number),
+        batch.prevRoot,
+        batch.newRoot,
+        randBits(128),
+        randBits(128),
+        messageRoot(leaves),
+        randBits(128),
+        randBits(128),
+        (BigInt(rand(1000)) << 64n) | BigInt(1_700_000_000 + rand(1 << 20)),
+        mod(randBits(256)),
+        0n,
+        batch.z,
+        batch.y,
+        batch.rowCommitment,
+        BigInt(batch.run.length),
+    ];
+}
+
+// A chunk's input: chunk j of k over rows from … to − 1 of `batch`, from the state `state` (its end state
+// computed from the vectors), with `leaves` as its messages (messageCount their count unless `count`).
+// `change` edits the input's public inputs (an array of bigints) before they are written.
+function chunkInput(pub, batch, {state, from, to, j, k, leaves = [], count = leaves.length, change}) {
+    const out = stateAfter(hash, batch, state, from, to);
+    const inputs = [...pub, carry(state), carry(out), BigInt(j), BigInt(k)];
+    change?.(inputs, out);
+    return {
+        inputs: inputs.map(String),
+        stateIn: state.map(String),
+        ...boundRowInputs(batch.rows.slice(from, to), W, D),
+        messageCount: String(count),
+        messages: [...leaves, ...Array(M - leaves.length).fill(0n)].map(String),
+    };
+}
+
+const batches = rustBatches();
+// The lines of batch_chunk.circom a refusal is expected at.
+const FILE = "batch_chunk.circom";
+const at = {
+    version: lineOf(FILE, "inputs[0] === 2;"),
+    carryIn: lineOf(FILE, "carryIn.out === inputs[17];"),
+    carryOut: lineOf(FILE, "carryOut.out === inputs[18];"),
+    index: lineOf(FILE, "indexBelowCount.out === 1;"),
+    count: lineOf(FILE, "countBound.out === 1;"),
+    startRoot: lineOf(FILE, "firstChunk.out * (stateIn[0] - inputs[3]) === 0;"),
+    start: lineOf(FILE, "firstChunk.out * (stateIn[i] - START[i]) === 0;"),
+    newRoot: lineOf(FILE, "lastChunk.out * (writes.stateOut[0] - inputs[4]) === 0;"),
+    y: lineOf(FILE, "lastChunk.out * (writes.stateOut[1] - inputs[14]) === 0;"),
+    P: lineOf(FILE, "lastChunk.out * (writes.stateOut[6] - inputs[15]) === 0;"),
+    length: lineOf(FILE, "lastChunk.out * (writes.stateOut[4] - inputs[16]) === 0;"),
+    messageRoot: lineOf(FILE, "lastChunk.out * (level[0] - inputs[7]) === 0;"),
+    messageCount: lineOf(FILE, "countFits.out === 1;"),
+    messagePast: lineOf(FILE, "(1 - active[i].out) * messages[i] === 0;"),
+};
+
+try {
+    const started = Date.now();
+    const name = `batch_chunk_${W}`;
+    const source = writeHarness(
+        work,
+        name,
+        "batch_chunk.circom",
+        `component main {public [inputs]} = BatchChunk(${W}, ${D}, ${M}, ${DEPTH});\n`,
+    );
+    const build = compileCircom(source, work, {background: true});
+
+    // ---- The reference, while the compiler runs: the states computed from the vectors end each batch at
+    // Rust's new root, y, row commitment and run length, at the run end's weight and phase, and batch 1
+    // starts at batch 0's root; the message tree's empty root is the circuit's EMPTY[3] chain.
+    {
+        let ok = true;
+        for (const batch of batches) {
+            const end = stateAfter(hash, batch, batchStart(batch.prevRoot), 0, batch.rows.length);
+            ok &&= end[ROOT] === batch.newRoot && end[ACC] === batch.y && end[COMMIT] === batch.rowCommitment;
+            ok &&= end[LENGTH] === BigInt(batch.run.length) && end[ACC] === evaluateChunks([...batch.run], batch.z);
+            ok &&= end[WEIGHT] === weightAt(batch.run.length, batch.z) && end[PHASE] === BigInt(batch.run.length % 31);
+            ok &&= end[INDEX] === BigInt(batch.vectors.at(-1).index) + 1n;
+        }
+        ok &&= batches[1].prevRoot === batches[0].newRoot;
+        check(ok, "the states computed from Rust's vectors end each batch at Rust's new root, y, row commitment and run length");
+    }
+
+    const chunk = await build;
+    const wc = await calculator(work, chunk.name);
+    console.log(`# compiled BatchChunk(${W}, ${D}, ${M}, ${DEPTH}) in ${((Date.now() - started) / 1000).toFixed(1)} s (${chunk.constraints} constraints)`);
+    const refusedAt = (input) => refusal(wc, input, "BatchChunk");
+    const satisfied = async (input) => (await refusedAt(input)) === null;
+    // Whether `input` is refused by BatchChunk's own `===` at `line` (printed when it is not).
+    const refused = async (input, line, what) => {
+        const got = await refusedAt(input);
+        const ok = got !== null && got.template === "BatchChunk" && got.line === line;
+        if (!ok) console.log(`#   ${what}: ${got === null ? "satisfied" : `refused in ${got.template} line ${got.line}`}, expected BatchChunk line ${line}`);
+        return ok;
+    };
+    const checked = []; // inputs whose witnesses snarkjs checks
+
+    // ---- Rust's batch 0 (12 rows) as 3 chunks, its messages 3 leaves; batch 1 (4 rows) as 1 chunk with no
+    // messages (the empty tree's root). Middle chunks get no messages.
+    const leaves0 = [hash([1n, 2n]), hash([3n, 4n]), hash([5n, 6n])];
+    const pub0 = header(batches[0], 7, leaves0);
+    const pub1 = header(batches[1], 8, []);
+    const chunks0 = []; // {state, from, to} of batch 0's chunks
+    for (let from = 0, state = batchStart(batches[0].prevRoot); from < batches[0].rows.length; from += W) {
+        const to = Math.min(from + W, batches[0].rows.length);
+        chunks0.push({state, from, to});
+        state = stateAfter(hash, batches[0], state, from, to);
+    }
+    const k0 = chunks0.length;
+    const input0 = (c, options = {}) => chunkInput(pub0, batches[0], {...chunks0[c], j: c, k: k0, leaves: c === k0 - 1 ? leaves0 : [], ...options});
+    const single = (options = {}) => chunkInput(pub1, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: batches[1].rows.length, j: 0, k: 1, ...options});
+    {
+        let ok = k0 === 3;
+        for (let c = 0; c < k0; c++) {
+            ok &&= await satisfied(input0(c));
+            checked.push(input0(c));
+        }
+        check(ok, `Rust batch 0 in ${k0} chunks of ${W} rows: every chunk is satisfied with the carries of the states between them, the last with the header's new root, y, P, length and a root of ${leaves0.length} messages`);
+        ok = await satisfied(single());
+        checked.push(single());
+        check(ok && pub1[7] === messageRoot([]), "Rust batch 1 as one chunk (j = 0, k = 1): satisfied, from the batch start to the header's end values, with no messages and the empty tree's root");
+    }
+    {
+        // A middle chunk ends at none of the header's end values and has no messages: it is not held to them.
+        const out = stateAfter(hash, batches[0], chunks0[1].state, chunks0[1].from, chunks0[1].to);
+        const differs = out[ROOT] !== pub0[4] && out[ACC] !== pub0[14] && out[COMMIT] !== pub0[15] && out[LENGTH] !== pub0[16] && messageRoot([]) !== pub0[7];
+        check(differs && (await satisfied(input0(1))), "a middle chunk whose state out is not the header's root, y, P or length, with no messages, is satisfied: only the last chunk answers for them");
+        // So is chunk 0 of a batch of several.
+        const first = stateAfter(hash, batches[0], chunks0[0].state, chunks0[0].from, chunks0[0].to);
+        check(first[ROOT] !== pub0[4] && (await satisfied(input0(0))), "chunk 0 of 3 is not held to the header's end values either");
+        // The largest index and count: batch 1 as chunk 65535 of 65536 (not chunk 0: its state in is free).
+        check(await satisfied(single({j: 65535, k: 65536})), "batch 1's chunk as j = 65535 of k = 65536 (the largest count) is satisfied");
+    }
+
+    // ---- snarkjs checks every constraint of the witnesses.
+    {
+        let all = true;
+        for (const [i, input] of checked.entries()) {
+            const wtns = join(work, `chunk${i}.wtns`);
+            writeFileSync(wtns, await wc.calculateWTNSBin(input, true));
+            all &&= wtnsCheck(join(work, `${chunk.name}.r1cs`), wtns, {verbose: true});
+        }
+        check(all, `snarkjs wtns check: the ${checked.length} chunks' witnesses (batch 0's three, batch 1's one) satisfy every constraint`);
+    }
+
+    // ---- Chunk 0 must start at the batch start. Each start state below is otherwise consistent — carryIn
+    // its hash, carryOut the hash of what the rows make of it — and is satisfied as chunk 1 of the same
+    // batch, so the start check alone refuses it.
+    const startVariants = [
+        ["prevStateRoot (the public input) not the state's root", {change: (inputs) => (inputs[3] = mod(inputs[3] + 1n))}, at.startRoot],
+        ["acc 1", {state: Object.assign(batchStart(batches[0].prevRoot), {[ACC]: 1n})}, at.start],
+        ["weight 256^29 (position 1's, phase 0)", {state: Object.assign(batchStart(batches[0].prevRoot), {[WEIGHT]: weightAt(1, batches[0].z)})}, at.start],
+        ["phase 1 (weight 256^30)", {state: Object.assign(batchStart(batches[0].prevRoot), {[PHASE]: 1n})}, at.start],
+        ["length 5", {state: Object.assign(batchStart(batches[0].prevRoot), {[LENGTH]: 5n})}, at.start],
+        ["prevAddress 0xa1 (an address, not 2^160)", {state: Object.assign(batchStart(batches[0].prevRoot), {[ADDRESS]: 0xa1n})}, at.start],
+        ["a row commitment already started", {state: Object.assign(batchStart(batches[0].prevRoot), {[COMMIT]: hash([9n])})}, at.start],
+    ];
+    for (const [what, options, line] of startVariants) {
+        const asMiddle = await satisfied(input0(0, {...options, j: 1}));
+        check(asMiddle && (await refused(input0(0, options), line, what)), `chunk 0 starting with ${what} is refused by the start check (satisfied as chunk 1)`);
+    }
+    check(
+        await refused(input0(0, {change: (inputs) => (inputs[17] = mod(inputs[17] + 1n))}), at.carryIn, "carryIn"),
+        "chunk 0 with a carryIn that is not the hash of its state in is refused",
+    );
+    check(
+        await refused(single({change: (inputs) => (inputs[17] = carry(batchStart(mod(batches[1].prevRoot + 1n))))}), at.carryIn, "carryIn of another root"),
+        "a single chunk whose carryIn is the start of another root (its state in the real start) is refused",
+    );
+
+    // ---- The carry out.
+    check(await refused(input0(1, {change: (inputs) => (inputs[18] = mod(inputs[18] + 1n))}), at.carryOut, "carryOut + 1"), "a middle chunk with a wrong carryOut is refused");
+    check(
+        await refused(input0(1, {change: (inputs) => (inputs[18] = inputs[17])}), at.carryOut, "carryOut = carryIn"),
+        "a middle chunk claiming its state in as its state out (carryOut = carryIn) is refused",
+    );
+    check(await refused(single({change: (inputs) => (inputs[18] = mod(inputs[18] + 1n))}), at.carryOut, "last carryOut"), "the last chunk with a wrong carryOut is refused");
+
+    // ---- The last chunk's end values.
+    const lastWith = (place, value, what) => refused(input0(k0 - 1, {change: (inputs) => (inputs[place] = value(inputs[place]))}), at[what], what);
+    check(await lastWith(4, (x) => mod(x + 1n), "newRoot"), "the last chunk with another newStateRoot is refused");
+    check(await lastWith(4, () => chunks0[k0 - 1].state[ROOT], "newRoot"), "the last chunk with its own old root as newStateRoot is refused");
+    check(await lastWith(14, (x) => mod(x + 1n), "y"), "the last chunk with another y is refused");
+    check(await lastWith(15, (x) => mod(x + 1n), "P"), "the last chunk with another P is refused");
+    check(await lastWith(16, (x) => x + 1n, "length"), "the last chunk with writesLength one more than the run is refused");
+    check(await lastWith(16, (x) => x - 1n, "length"), "the last chunk with writesLength one less than the run is refused");
+    check(await lastWith(7, (x) => mod(x + 1n), "messageRoot"), "the last chunk with another message root is refused");
+    check(
+        await refused(input0(k0 - 1, {leaves: leaves0.slice(0, 2)}), at.messageRoot, "messageRoot, 2 leaves"),
+        "the last chunk with a message left out (2 of the 3 leaves) is refused",
+    );
+    check(
+        await refused(input0(k0 - 1, {count: 2}), at.messagePast, "leaf past the count"),
+        "the last chunk with a non-zero leaf past messageCount is refused",
+    );
+    check(await refused(single({count: M + 1}), at.messageCount, "messageCount M + 1"), `a chunk with messageCount ${M + 1} > M is refused`);
+
+    // ---- The version, the index and the count.
+    check(await refused(single({change: (inputs) => (inputs[0] = 1n)}), at.version, "version 1"), "version 1 is refused");
+    check(await refused(input0(k0 - 1, {j: k0, k: k0}), at.index, "j = k"), "j = k (chunk 3 of 3) is refused");
+    check(await refused(input0(k0 - 1, {j: k0 + 1, k: k0}), at.index, "j > k"), "j > k is refused");
+    check(await refused(single({j: 0, k: 0}), at.index, "k = 0"), "k = 0 is refused");
+    check(await refused(single({j: 0, k: 65537}), at.count, "k = 65537"), "k = 65537 > 2^16 is refused");
+    check(await refused(single({j: 65536, k: 65537}), at.count, "j = 65536, k = 65537"), "j = 65536 of k = 65537 is refused");
+
+    // ---- Every public input is bound: each of the 21 appears in some constraint of the .r1cs.
+    {
+        const {publicInputs, outputs, uses} = await publicInputUse(join(work, `${chunk.name}.r1cs`));
+        const unused = uses.flatMap((n, i) => (n === 0 ? [i] : []));
+        check(publicInputs === 21 && outputs === 0 && unused.length === 0, `21 public inputs, no outputs, each in at least one constraint${unused.length ? ` (unused: ${unused})` : ""}`);
+    }
+    console.log(`# ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+    removeDir(work);
+}
+finish();
