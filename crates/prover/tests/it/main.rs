@@ -111,25 +111,45 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
         .unwrap_err();
     assert!(matches!(err, Error::Unsatisfied { .. }), "{err}");
 
-    // Rows that publish other values than the tree writes (each row's value one more, the header's
-    // binding made for those rows): the rows no longer re-encode the tree's writes.
+    // Rows that publish other values than the tree writes make: the prover refuses rows that do not
+    // re-encode the published bytes before proving...
     let mut rows = sample.rows.clone();
     for row in &mut rows {
-        if row.packing == 0 {
-            row.word += U256::from(1);
+        if row.packing == 0 && row.value_len > 0 {
+            row.word ^= U256::from(1);
         }
     }
     let data = BatchData {
         rows: &rows,
         ..sample.data()
     };
-    // The header made for those rows (their P, the run's evaluation at the point P draws) passes the
-    // prover's own checks; the circuit refuses the rows.
-    let binding =
-        pubdata::write_binding(&sample.pubdata, &rows, sample.header.pubdataCommitment).unwrap();
+    let err = prover()
+        .prove_batch(&sample.header, sample.chain_id, &data, |_, _| {})
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused { reason, .. } if reason.contains("re-encode")),
+        "{err}"
+    );
+    // ...and with pubdata published from those rows and a header made for them (their P, the run's
+    // evaluation at the point P draws), which pass the prover's own checks, the circuit refuses the
+    // rows: their values are not the tree's.
+    let run = pubdata::write_run(&sample.pubdata).unwrap();
+    let mut published = sample.pubdata[..run.start].to_vec();
+    for row in &rows {
+        published.extend(row.encode().unwrap());
+    }
+    published.extend_from_slice(&sample.pubdata[run.end..]);
+    let commitment = keccak256(&published);
+    let binding = pubdata::write_binding(&published, &rows, commitment).unwrap();
     let mut header = sample.header.clone();
+    header.pubdataCommitment = commitment;
     header.rowCommitment = B256::from(binding.row_commitment);
     header.writesEvaluation = B256::from(binding.evaluation);
+    let data = BatchData {
+        pubdata: &published,
+        rows: &rows,
+        ..sample.data()
+    };
     let err = prover()
         .prove_batch(&header, sample.chain_id, &data, |_, _| {})
         .unwrap_err();
