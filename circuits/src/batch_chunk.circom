@@ -17,18 +17,27 @@ include "bound_writes.circom";
 // verifier passes from one chunk to the next, so the chunks form one chain from the batch's start to its
 // end. (stateOut's phase is always 0 … 30: BoundWrites checks it.)
 //
+// The rows of a chunk write into one subtree of H levels (4^H positions): the chunk proves the subtree's
+// path of D − H levels from its root before the rows to the carried state root, and the root after them
+// from the subtree's root after the rows along the same siblings. A write then costs H levels of hashing
+// instead of D, and the D − H upper levels are paid once per chunk: a chain's entries fill the tree from
+// position 0, so while it has fewer than 4^H entries every batch's writes are in subtree 0, and beyond
+// that a chunk ends where its rows leave a subtree (docs/proofs.md, "Subtree chunks"). A chunk of padding
+// rows only (enabled[0] = 0) leaves the root as it was and checks no path.
+//
 // Public inputs (21): the batch's 17 (version 2: 0 version, 1 chain id, 2 batch number, 3 prevStateRoot,
 // 4 newStateRoot, 5–6 pubdataCommitment halves, 7 messageRoot, 8–9 priorityOpsHash halves, 10 counts and
 // timestamp, 11 childRootsAggregated, 12 importedRootsHash, 13 z, 14 y, 15 P, 16 writesLength), then
 // 17 carryIn = Poseidon(stateIn), 18 carryOut = Poseidon(stateOut) (circomlib's Poseidon of the 8, in
 // order), 19 the chunk index j and 20 the chunk count k, 0 ≤ j < k ≤ 2^16.
 //
-// Private inputs: stateIn, the rows with BoundWrites' names (enabled, isFirst, gap, gapLen, kind,
+// Private inputs: stateIn, the subtree (its index among the 4^(D − H), its root before the chunk, the
+// siblings of its path), the rows with BoundWrites' names (enabled, isFirst, gap, gapLen, kind,
 // sameAddress, address, slot, slotLen, oldValue, newValue, packing, valueLen, key, siblings; its header
 // says how padding rows are filled), and the messages (the batch's message leaves in outbox order, then
 // zeros; only the last chunk's are checked).
 //
-template BatchChunk(W, D, M, MESSAGE_DEPTH) {
+template BatchChunk(W, D, H, M, MESSAGE_DEPTH) {
     signal input inputs[21];
 
     // The carried state before the chunk's first row.
@@ -49,7 +58,13 @@ template BatchChunk(W, D, M, MESSAGE_DEPTH) {
     signal input packing[W];
     signal input valueLen[W];
     signal input key[W];
-    signal input siblings[W][D][3];
+    signal input siblings[W][H][3];
+
+    // The subtree the rows write into: the index of its root among the 4^(D − H) at its level, that
+    // root before the rows, and the siblings of its path to the state root.
+    signal input subtree;
+    signal input subtreeRoot;
+    signal input upperSiblings[D - H][3];
 
     // Messages: the batch's message leaves in outbox order, then zeros.
     signal input messageCount;
@@ -58,11 +73,15 @@ template BatchChunk(W, D, M, MESSAGE_DEPTH) {
     // Layout version 2.
     inputs[0] === 2;
 
-    // The rows, from stateIn at the batch's z.
-    component writes = BoundWrites(W, D);
+    // The rows, from stateIn at the batch's z, on the subtree's root and positions.
+    component writes = BoundWrites(W, H);
     writes.zPow[0] <== 1;
     writes.zPow[1] <== inputs[13];
-    writes.stateIn <== stateIn;
+    writes.base <== subtree * 4 ** H;
+    writes.stateIn[0] <== subtreeRoot;
+    for (var i = 1; i < 8; i++) {
+        writes.stateIn[i] <== stateIn[i];
+    }
     writes.enabled <== enabled;
     writes.isFirst <== isFirst;
     writes.gap <== gap;
@@ -79,12 +98,26 @@ template BatchChunk(W, D, M, MESSAGE_DEPTH) {
     writes.key <== key;
     writes.siblings <== siblings;
 
+    // The subtree's path (its index below 4^(D − H): QuadPath's digits): with rows, its root before
+    // them hashes up to the carried root, and its root after them up to the root the chunk carries out.
+    component upper = QuadPath(D - H);
+    upper.index <== subtree;
+    upper.node[0] <== subtreeRoot;
+    upper.node[1] <== writes.stateOut[0];
+    upper.siblings <== upperSiblings;
+    enabled[0] * (upper.root[0] - stateIn[0]) === 0;
+    signal stateOut[8];
+    stateOut[0] <== stateIn[0] + enabled[0] * (upper.root[1] - stateIn[0]);
+    for (var i = 1; i < 8; i++) {
+        stateOut[i] <== writes.stateOut[i];
+    }
+
     // The carries: the states in and out, hashed.
     component carryIn = Poseidon(8);
     carryIn.inputs <== stateIn;
     carryIn.out === inputs[17];
     component carryOut = Poseidon(8);
-    carryOut.inputs <== writes.stateOut;
+    carryOut.inputs <== stateOut;
     carryOut.out === inputs[18];
 
     // 0 <= j < k <= 2^16 for j and k below 2^17 (LessThan's range): the verifier passes them, as the
@@ -112,10 +145,10 @@ template BatchChunk(W, D, M, MESSAGE_DEPTH) {
     }
 
     // The last chunk ends at the header's new state root, y, P and run length.
-    lastChunk.out * (writes.stateOut[0] - inputs[4]) === 0;
-    lastChunk.out * (writes.stateOut[1] - inputs[14]) === 0;
-    lastChunk.out * (writes.stateOut[6] - inputs[15]) === 0;
-    lastChunk.out * (writes.stateOut[4] - inputs[16]) === 0;
+    lastChunk.out * (stateOut[0] - inputs[4]) === 0;
+    lastChunk.out * (stateOut[1] - inputs[14]) === 0;
+    lastChunk.out * (stateOut[6] - inputs[15]) === 0;
+    lastChunk.out * (stateOut[4] - inputs[16]) === 0;
 
     // Message leaves: at most M, the ones past messageCount are zero.
     component countFits = LessEqThan(16);

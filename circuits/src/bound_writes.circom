@@ -25,6 +25,11 @@ include "pubdata_row.circom";
 // Row i: enabled[i] (1 a real row, 0 padding; the real rows come first), PubdataRow's fields, key[i]
 // (the entry's state key) and the siblings of the position's path. Its index is nextIndex + gap[i].
 //
+// The tree the rows write is a subtree of D levels whose first position is `base`: the root carried
+// through the rows is the subtree's, and a row's path proves position index − base in it, so every real
+// row's index is in [base, base + 4^D) (the path's digits). With base = 0 and D the state tree's depth
+// it is the whole tree; BatchChunk gives a subtree and proves the subtree's path to the state root.
+//
 // What this template does of PubdataRow's caller obligations: the index from the gap, held to the
 // position the tree path proves (StateWrite's digits); isFirst tied to the position's old leaf being 0
 // (StateWrite's `first`); the new leaf's key of a first write is PubdataRow's key; the row lengths
@@ -49,6 +54,7 @@ include "pubdata_row.circom";
 // would not fit StateWrite's digits).
 template BoundWrites(W, D) {
     signal input zPow[2];
+    signal input base;
     signal input stateIn[8];
     signal input enabled[W];
     signal input isFirst[W];
@@ -123,9 +129,10 @@ template BoundWrites(W, D) {
         // old leaf's, which the old root pins; its bytes say nothing of it, so it is taken as given.
         isFirst[i] * (key[i] - row[i].key) === 0;
 
-        // The row's position: nextIndex + gap (0 for padding, see above). gap ≥ 0 (PubdataRow's bits)
-        // keeps the positions strictly ascending, the path's digits keep them below 4^D.
-        index[i] <== enabled[i] * (state[i][INDEX] + gap[i]);
+        // The row's position in the subtree: nextIndex + gap − base (0 for padding, see above). gap ≥ 0
+        // (PubdataRow's bits) keeps the positions strictly ascending, the path's digits keep them in
+        // the subtree (a position below base wraps to a field element no 2D bits make).
+        index[i] <== enabled[i] * (state[i][INDEX] + gap[i] - base);
 
         write[i] = StateWrite(D);
         write[i].enabled <== enabled[i];

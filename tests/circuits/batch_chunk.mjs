@@ -1,7 +1,8 @@
-// Tests circuits/src/batch_chunk.circom's BatchChunk(W, D, M, MESSAGE_DEPTH) — one chunk of a batch proof,
-// public input version 2 (docs/proofs.md, "The wiring"; docs/encodings.md, "Public input") — on a small
-// instance, against Rust's rows (contracts/test/vectors/shared.json, `pubdataRows`): its batches are cut
-// into chunks of W rows, and every carried state is computed here from Rust's vectors alone (roots,
+// Tests circuits/src/batch_chunk.circom's BatchChunk(W, D, H, M, MESSAGE_DEPTH) — one chunk of a batch
+// proof, public input version 2 (docs/proofs.md, "The wiring"; docs/encodings.md, "Public input") — on a
+// small instance, against Rust's rows (contracts/test/vectors/shared.json, `pubdataRows`): its batches are
+// cut into chunks of at most W rows of one subtree of H levels (as the prover cuts them), every subtree's
+// root and path computed here from Rust's siblings, and every carried state is computed here from Rust's vectors alone (roots,
 // indices, bytes; the row commitment from its formula), hashed with circomlibjs's Poseidon into the carries
 // the chunks take as public inputs. Run from the repository root: `node tests/circuits/batch_chunk.mjs`
 // (`make test-circuits`).
@@ -46,6 +47,7 @@ import {
 
 const W = 4; // rows per chunk
 const D = 16; // the state tree's levels
+const H = 3; // the levels of a chunk's subtree: 64 positions, so Rust's rows (entries 0 … 160) fall in two
 const M = 4; // message leaves
 const DEPTH = 3; // the message tree's depth
 const work = workDir("chunk");
@@ -92,17 +94,59 @@ function header(batch, number, leaves) {
     ];
 }
 
+// The subtree of H levels holding entry `index`.
+const subtreeOf = (index) => BigInt(index) >> BigInt(2 * H);
+// `node` at position `index` hashed up `siblings` (level by level, the node at the index's base-4 digit).
+function climb(index, node, siblings) {
+    for (const [l, level] of siblings.entries()) {
+        const digit = Number((BigInt(index) >> BigInt(2 * l)) & 3n);
+        node = hash([...level.slice(0, digit), node, ...level.slice(digit)]);
+    }
+    return node;
+}
+// The chunk's subtree for rows from … to − 1 of `batch`: the first row's subtree, its root before the row
+// (the old leaf hashed up the row's lower H levels) and the row's upper siblings; for no rows, subtree 0
+// with root 0 and zero siblings (a chunk of padding checks no path).
+function subtreeFor(batch, from, to) {
+    if (from === to) return {subtree: 0n, subtreeRoot: 0n, upperSiblings: Array(D - H).fill([0n, 0n, 0n])};
+    const row = batch.rows[from];
+    const index = BigInt(batch.vectors[from].index);
+    const leaf = row.isFirst ? 0n : hash([row.key, row.oldValue >> 128n, row.oldValue & ((1n << 128n) - 1n)]);
+    return {
+        subtree: subtreeOf(index),
+        subtreeRoot: climb(index & ((1n << BigInt(2 * H)) - 1n), leaf, row.siblings.slice(0, H)),
+        upperSiblings: row.siblings.slice(H),
+    };
+}
+// How the prover cuts a batch's rows into chunks: runs of at most W rows of one subtree.
+function cut(batch) {
+    const ranges = [];
+    for (let from = 0; from < batch.rows.length; ) {
+        let to = from + 1;
+        while (to < batch.rows.length && to - from < W && subtreeOf(batch.vectors[to].index) === subtreeOf(batch.vectors[from].index)) to++;
+        ranges.push([from, to]);
+        from = to;
+    }
+    return ranges;
+}
+
 // A chunk's input: chunk j of k over rows from … to − 1 of `batch`, from the state `state` (its end state
 // computed from the vectors), with `leaves` as its messages (messageCount their count unless `count`).
-// `change` edits the input's public inputs (an array of bigints) before they are written.
-function chunkInput(pub, batch, {state, from, to, j, k, leaves = [], count = leaves.length, change}) {
+// `change` edits the input's public inputs (an array of bigints) before they are written; `subtree`
+// replaces fields of the chunk's subtree.
+function chunkInput(pub, batch, {state, from, to, j, k, leaves = [], count = leaves.length, change, subtree = {}}) {
     const out = stateAfter(hash, batch, state, from, to);
     const inputs = [...pub, carry(state), carry(out), BigInt(j), BigInt(k)];
     change?.(inputs, out);
+    const tree = {...subtreeFor(batch, from, to), ...subtree};
+    const rows = batch.rows.slice(from, to).map((r) => ({...r, siblings: r.siblings.slice(0, H)}));
     return {
         inputs: inputs.map(String),
         stateIn: state.map(String),
-        ...boundRowInputs(batch.rows.slice(from, to), W, D),
+        ...boundRowInputs(rows, W, H),
+        subtree: String(tree.subtree),
+        subtreeRoot: String(tree.subtreeRoot),
+        upperSiblings: tree.upperSiblings.map((level) => level.map(String)),
         messageCount: String(count),
         messages: [...leaves, ...Array(M - leaves.length).fill(0n)].map(String),
     };
@@ -118,11 +162,12 @@ const at = {
     index: lineOf(FILE, "indexBelowCount.out === 1;"),
     count: lineOf(FILE, "countBound.out === 1;"),
     startRoot: lineOf(FILE, "firstChunk.out * (stateIn[0] - inputs[3]) === 0;"),
+    upper: lineOf(FILE, "enabled[0] * (upper.root[0] - stateIn[0]) === 0;"),
     start: lineOf(FILE, "firstChunk.out * (stateIn[i] - START[i]) === 0;"),
-    newRoot: lineOf(FILE, "lastChunk.out * (writes.stateOut[0] - inputs[4]) === 0;"),
-    y: lineOf(FILE, "lastChunk.out * (writes.stateOut[1] - inputs[14]) === 0;"),
-    P: lineOf(FILE, "lastChunk.out * (writes.stateOut[6] - inputs[15]) === 0;"),
-    length: lineOf(FILE, "lastChunk.out * (writes.stateOut[4] - inputs[16]) === 0;"),
+    newRoot: lineOf(FILE, "lastChunk.out * (stateOut[0] - inputs[4]) === 0;"),
+    y: lineOf(FILE, "lastChunk.out * (stateOut[1] - inputs[14]) === 0;"),
+    P: lineOf(FILE, "lastChunk.out * (stateOut[6] - inputs[15]) === 0;"),
+    length: lineOf(FILE, "lastChunk.out * (stateOut[4] - inputs[16]) === 0;"),
     messageRoot: lineOf(FILE, "lastChunk.out * (level[0] - inputs[7]) === 0;"),
     messageCount: lineOf(FILE, "countFits.out === 1;"),
     messagePast: lineOf(FILE, "(1 - active[i].out) * messages[i] === 0;"),
@@ -135,7 +180,7 @@ try {
         work,
         name,
         "batch_chunk.circom",
-        `component main {public [inputs]} = BatchChunk(${W}, ${D}, ${M}, ${DEPTH});\n`,
+        `component main {public [inputs]} = BatchChunk(${W}, ${D}, ${H}, ${M}, ${DEPTH});\n`,
     );
     const build = compileCircom(source, work, {background: true});
 
@@ -157,7 +202,7 @@ try {
 
     const chunk = await build;
     const wc = await calculator(work, chunk.name);
-    console.log(`# compiled BatchChunk(${W}, ${D}, ${M}, ${DEPTH}) in ${((Date.now() - started) / 1000).toFixed(1)} s (${chunk.constraints} constraints)`);
+    console.log(`# compiled BatchChunk(${W}, ${D}, ${H}, ${M}, ${DEPTH}) in ${((Date.now() - started) / 1000).toFixed(1)} s (${chunk.constraints} constraints)`);
     const refusedAt = (input) => refusal(wc, input, "BatchChunk");
     const satisfied = async (input) => (await refusedAt(input)) === null;
     // Whether `input` is refused by BatchChunk's own `===` at `line` (printed when it is not).
@@ -169,30 +214,82 @@ try {
     };
     const checked = []; // inputs whose witnesses snarkjs checks
 
-    // ---- Rust's batch 0 (12 rows) as 3 chunks, its messages 3 leaves; batch 1 (4 rows) as 1 chunk with no
-    // messages (the empty tree's root). Middle chunks get no messages.
+    // ---- Rust's batch 0 (12 rows: entries 0 … 4 in subtree 0, 142 … 158 in subtree 2) as 3 chunks, its
+    // messages 3 leaves; batch 1 (entries 1 | 157, 159, 160) as 2 chunks with no messages (the empty
+    // tree's root); `single`: batch 1's first row as a batch of its own, one chunk. Middle chunks get no
+    // messages.
     const leaves0 = [hash([1n, 2n]), hash([3n, 4n]), hash([5n, 6n])];
     const pub0 = header(batches[0], 7, leaves0);
     const pub1 = header(batches[1], 8, []);
-    const chunks0 = []; // {state, from, to} of batch 0's chunks
-    for (let from = 0, state = batchStart(batches[0].prevRoot); from < batches[0].rows.length; from += W) {
-        const to = Math.min(from + W, batches[0].rows.length);
-        chunks0.push({state, from, to});
-        state = stateAfter(hash, batches[0], state, from, to);
-    }
+    const chunksOf = (batch) => {
+        const chunks = [];
+        let state = batchStart(batch.prevRoot);
+        for (const [from, to] of cut(batch)) {
+            chunks.push({state, from, to});
+            state = stateAfter(hash, batch, state, from, to);
+        }
+        return chunks;
+    };
+    const chunks0 = chunksOf(batches[0]);
+    const chunks1 = chunksOf(batches[1]);
     const k0 = chunks0.length;
     const input0 = (c, options = {}) => chunkInput(pub0, batches[0], {...chunks0[c], j: c, k: k0, leaves: c === k0 - 1 ? leaves0 : [], ...options});
-    const single = (options = {}) => chunkInput(pub1, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: batches[1].rows.length, j: 0, k: 1, ...options});
+    const input1 = (c, options = {}) => chunkInput(pub1, batches[1], {...chunks1[c], j: c, k: chunks1.length, ...options});
+    const prefix = stateAfter(hash, batches[1], batchStart(batches[1].prevRoot), 0, 1);
+    const pubSingle = header(
+        {...batches[1], newRoot: prefix[ROOT], y: prefix[ACC], rowCommitment: prefix[COMMIT], run: batches[1].run.subarray(0, Number(prefix[LENGTH]))},
+        8,
+        [],
+    );
+    const single = (options = {}) => chunkInput(pubSingle, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 1, j: 0, k: 1, ...options});
     {
-        let ok = k0 === 3;
+        const subtrees = chunks0.map((c) => subtreeOf(batches[0].vectors[c.from].index));
+        let ok = k0 === 3 && subtrees.join() === "0,2,2";
         for (let c = 0; c < k0; c++) {
             ok &&= await satisfied(input0(c));
             checked.push(input0(c));
         }
-        check(ok, `Rust batch 0 in ${k0} chunks of ${W} rows: every chunk is satisfied with the carries of the states between them, the last with the header's new root, y, P, length and a root of ${leaves0.length} messages`);
+        check(ok, `Rust batch 0 in ${k0} chunks of at most ${W} rows of one subtree (subtrees ${subtrees.join(", ")}): every chunk is satisfied with the carries of the states between them, the last with the header's new root, y, P, length and a root of ${leaves0.length} messages`);
+        ok = chunks1.length === 2;
+        for (let c = 0; c < chunks1.length; c++) {
+            ok &&= await satisfied(input1(c));
+            checked.push(input1(c));
+        }
+        check(ok && pub1[7] === messageRoot([]), "Rust batch 1 in 2 chunks, one per subtree (0, then 2): satisfied, from the batch start to the header's end values, with no messages and the empty tree's root");
         ok = await satisfied(single());
         checked.push(single());
-        check(ok && pub1[7] === messageRoot([]), "Rust batch 1 as one chunk (j = 0, k = 1): satisfied, from the batch start to the header's end values, with no messages and the empty tree's root");
+        check(ok, "batch 1's first row as a batch of its own, one chunk (j = 0, k = 1): satisfied");
+    }
+    // ---- The subtree.
+    {
+        const got = await refusedAt(chunkInput(pub1, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 4, j: 0, k: 1}));
+        check(got?.template === "Num2Bits", `batch 1's rows in one chunk (subtrees 0 and 2) are refused: a row outside the chunk's subtree has no position in it (refused in ${got?.template})`);
+        const other = await refusedAt(input0(1, {subtree: {subtree: 3n}}));
+        check(other?.template === "Num2Bits", `chunk 1 (subtree 2) claiming subtree 3 is refused: its rows are below the subtree (refused in ${other?.template})`);
+        const siblings = input0(1).upperSiblings;
+        const wrong = subtreeFor(batches[0], chunks0[1].from, chunks0[1].to).upperSiblings.map((level, l) => (l === 4 ? [mod(level[0] + 1n), level[1], level[2]] : level));
+        check(
+            siblings.length === D - H && (await refused(input0(1, {subtree: {upperSiblings: wrong}}), at.upper, "an upper sibling changed")),
+            "a chunk whose subtree path has another sibling is refused: its subtree root does not climb to the carried root",
+        );
+        const root = await refusedAt(input0(1, {subtree: {subtreeRoot: mod(subtreeFor(batches[0], chunks0[1].from, chunks0[1].to).subtreeRoot + 1n)}}));
+        check(root !== null, `a chunk claiming another root for its subtree is refused (in ${root?.template} line ${root?.line})`);
+        // A chunk of padding only: the root passes through, no path is checked, the subtree index is still
+        // range-checked.
+        const empty = {...batches[1], newRoot: batches[1].prevRoot, y: 0n, rowCommitment: 0n, run: Buffer.alloc(0)};
+        const pubEmpty = header(empty, 9, []);
+        const padding = (subtree, change) => chunkInput(pubEmpty, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 0, j: 0, k: 1, subtree, change});
+        const top = 4n ** BigInt(D - H);
+        let ok = await satisfied(padding({subtreeRoot: 12345n}));
+        ok &&= await satisfied(padding({subtree: top - 1n, subtreeRoot: 1n, upperSiblings: Array(D - H).fill([7n, 8n, 9n])}));
+        checked.push(padding({subtreeRoot: 12345n}));
+        check(ok, "an empty batch (one chunk of padding) is satisfied whatever its subtree's root and path: the root passes through unchecked");
+        const beyond = await refusedAt(padding({subtree: top}));
+        check(beyond?.template === "Num2Bits", `a subtree index of 4^${D - H} (past the tree) is refused (in ${beyond?.template})`);
+        check(
+            await refused(padding({}, (inputs) => (inputs[4] = mod(inputs[4] + 1n))), at.newRoot, "padding, another new root"),
+            "a chunk of padding only cannot claim another new root",
+        );
     }
     {
         // A middle chunk ends at none of the header's end values and has no messages: it is not held to them.
@@ -214,7 +311,7 @@ try {
             writeFileSync(wtns, await wc.calculateWTNSBin(input, true));
             all &&= wtnsCheck(join(work, `${chunk.name}.r1cs`), wtns, {verbose: true});
         }
-        check(all, `snarkjs wtns check: the ${checked.length} chunks' witnesses (batch 0's three, batch 1's one) satisfy every constraint`);
+        check(all, `snarkjs wtns check: the ${checked.length} chunks' witnesses (batch 0's three, batch 1's two, the single row's, the padding chunk's) satisfy every constraint`);
     }
 
     // ---- Chunk 0 must start at the batch start. Each start state below is otherwise consistent — carryIn

@@ -80,6 +80,7 @@ ${rowFieldInputs("W")}
     component chunk = BoundWrites(W, D);
     chunk.zPow[0] <== 1;
     chunk.zPow[1] <== z;
+    chunk.base <== 0;
     chunk.stateIn <== state;
     chunk.enabled <== enabled;
 ${rowFieldWiring("chunk", "")}

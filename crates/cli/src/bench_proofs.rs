@@ -15,8 +15,8 @@
 //! - **throughput**: `Groth16Prover::prove_chunk` with the development key, as the publisher runs it
 //!   (witness, proof, check against the verifying key); proven writes per second = `CHUNK_WRITES` / its
 //!   median.
-//! - **constraints per write**: the deployed `BatchChunk(CHUNK_WRITES, 16, 16, 10)` against `BatchChunk(1, 16,
-//!   16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
+//! - **constraints per write**: the deployed `BatchChunk(CHUNK_WRITES, 16, 10, 16, 10)` against `BatchChunk(1, 16,
+//!   10, 16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
 //! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier` and `Groth16BatchVerifier`
 //!   deployed from the forge artifacts, the gas of a transaction calling `verifyProof` on real 1- and
 //!   2-chunk proofs with the development key.
@@ -37,8 +37,8 @@ use alloy::{
 use eyre::{Context, Result, bail, ensure, eyre};
 use fractal_primitives::{PUBLIC_INPUT_COUNT, STATE_TREE_DEPTH};
 use fractal_prover::{
-    BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CircuitFiles, EvmProof, Groth16Prover,
-    KeyStore, ProverEngine, batch_chunks, cached_snarkjs_compatible_key,
+    BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, CHUNK_SUBTREE_LEVELS, CHUNK_WRITES, CircuitFiles,
+    EvmProof, Groth16Prover, KeyStore, ProverEngine, batch_chunks, cached_snarkjs_compatible_key,
     prove_with_snarkjs_reduction, read_proving_key, read_r1cs, sample_batch, to_evm, verify_batch,
     write_wtns,
 };
@@ -214,7 +214,7 @@ fn relative(path: &Path) -> Result<PathBuf> {
     })
 }
 
-/// Constraints of `BatchChunk(writes, 16, 16, 10)`, compiled into `<circuit dir>/bench/chunk<writes>/`
+/// Constraints of `BatchChunk(writes, 16, 10, 16, 10)`, compiled into `<circuit dir>/bench/chunk<writes>/`
 /// with circom2 --O2 unless that directory holds the compilation of these sources already.
 fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
     let dir = relative(&circuit_dir.join("bench").join(format!("chunk{writes}")))?;
@@ -222,7 +222,7 @@ fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
         "pragma circom 2.1.0;\n\ninclude \"batch_chunk.circom\";\n\n\
          // Written by `fractal bench proofs`: the chunk circuit with {writes} write(s), for the\n\
          // constraints per write.\n\
-         component main {{public [inputs]}} = BatchChunk({writes}, {STATE_TREE_DEPTH}, 16, 10);\n"
+         component main {{public [inputs]}} = BatchChunk({writes}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10);\n"
     );
     let mut sources = main.clone().into_bytes();
     let mut circuit_sources: Vec<PathBuf> = std::fs::read_dir("circuits/src")
@@ -622,7 +622,7 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     )?;
     writeln!(
         md,
-        "Circuit: the deployed chunk circuit `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)` ({} constraints, \
+        "Circuit: the deployed chunk circuit `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)` ({} constraints, \
          {CHUNK_PUBLIC_INPUTS} public inputs, circuit hash `{}`). Witness: one full chunk, \
          `sample_batch({existing}, {writes}, {messages})` — {writes} writes (first writes at the next \
          entry indices, updates, an entry set to zero) over a tree of {existing} entries, and \
@@ -747,12 +747,12 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     writeln!(md, "|---|---:|")?;
     writeln!(
         md,
-        "| `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)` (deployed), C{CHUNK_WRITES} | {} |",
+        "| `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)` (deployed), C{CHUNK_WRITES} | {} |",
         thousands(r.constraints as u64)
     )?;
     writeln!(
         md,
-        "| `BatchChunk(1, {STATE_TREE_DEPTH}, 16, 10)` (compiled by the benchmark with circom2 --O2), C1 | {} |",
+        "| `BatchChunk(1, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)` (compiled by the benchmark with circom2 --O2), C1 | {} |",
         thousands(r.constraints_one_write as u64)
     )?;
     writeln!(
@@ -867,7 +867,7 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
         "repeats": settings.repeats,
         "circuit": {
             "hash": r.circuit_hash,
-            "template": format!("BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, 16, 10)"),
+            "template": format!("BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)"),
             "constraints": r.constraints,
             "publicInputs": CHUNK_PUBLIC_INPUTS,
             "writesPerChunk": CHUNK_WRITES,

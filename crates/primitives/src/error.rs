@@ -41,6 +41,16 @@ pub enum Error {
     /// A position outside the state tree (entry indices are below 2³²).
     #[error("state-tree position {0} is outside the tree (entry indices are below 2^32)")]
     StateIndexOutOfRange(u64),
+    /// A path's position outside the subtree its siblings climb (4^levels positions, at most 16 levels).
+    #[error(
+        "position {index} is outside a subtree of {levels} levels (at most 16, with 4^levels positions)"
+    )]
+    PathIndexOutOfRange {
+        /// The position.
+        index: u64,
+        /// The levels of siblings given.
+        levels: usize,
+    },
     /// A state-tree position already belongs to another entry.
     #[error("state-tree position {index} belongs to entry {key:#x}")]
     StatePositionTaken {

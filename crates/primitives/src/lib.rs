@@ -35,6 +35,6 @@ pub use priority::{
 };
 pub use state::{
     STATE_TREE_ARITY, STATE_TREE_CAPACITY, STATE_TREE_DEPTH, SparseMerkleTree, StateKind,
-    StateProof, balance_key, empty_subtree, state_key, state_leaf,
+    StateProof, balance_key, empty_subtree, path_node, state_key, state_leaf,
 };
 pub use state_tree::{StateTree, WriteKind, WriteWitness};

@@ -184,12 +184,24 @@ impl SparseMerkleTree {
     /// does on chain with `leaf = state_leaf(key, value)`).
     pub fn root_from_proof(index: u64, leaf: U256, proof: &StateProof) -> Result<U256> {
         check_state_index(index)?;
-        let mut node = leaf;
-        for (level, siblings) in proof.iter().enumerate() {
-            node = state_node(&with_child(siblings, state_digit(index, level), node))?;
-        }
-        Ok(node)
+        path_node(index, leaf, proof)
     }
+}
+
+/// The node above position `index` of a subtree of `siblings.len()` levels (at most 16): `leaf` hashed
+/// up the siblings, from the bottom level (a proof's first `h` levels give the root of the `h`-level
+/// subtree holding a leaf; the rest, from that subtree's index `index >> 2h`, the state root). Fails when
+/// `index` is not a position of such a subtree (4^levels of them).
+pub fn path_node(index: u64, leaf: U256, siblings: &[[U256; 3]]) -> Result<U256> {
+    let levels = siblings.len();
+    if levels > STATE_TREE_DEPTH || index >> (2 * levels) != 0 {
+        return Err(Error::PathIndexOutOfRange { index, levels });
+    }
+    let mut node = leaf;
+    for (level, siblings) in siblings.iter().enumerate() {
+        node = state_node(&with_child(siblings, state_digit(index, level), node))?;
+    }
+    Ok(node)
 }
 
 /// The four children of a node: `siblings` in order with `child` at position `digit`.
@@ -312,6 +324,17 @@ mod tests {
             tree.proof(STATE_TREE_CAPACITY),
             Err(Error::StateIndexOutOfRange(_))
         ));
+        assert!(matches!(
+            path_node(4, U256::ZERO, &[[U256::ZERO; 3]]),
+            Err(Error::PathIndexOutOfRange {
+                index: 4,
+                levels: 1
+            })
+        ));
+        assert!(matches!(
+            path_node(0, U256::ZERO, &[[U256::ZERO; 3]; STATE_TREE_DEPTH + 1]),
+            Err(Error::PathIndexOutOfRange { levels: 17, .. })
+        ));
         assert!(tree.insert(4, crate::FIELD_MODULUS, U256::from(1)).is_err());
         assert_eq!(tree.len(), 1);
         assert_eq!(tree.get(3), Some((key(3), U256::from(1))));
@@ -336,6 +359,11 @@ mod tests {
                 let other = state_leaf(key(*index), U256::from(*value) + U256::from(1)).unwrap();
                 prop_assert_ne!(SparseMerkleTree::root_from_proof(*index, other, &proof).unwrap(), root);
                 prop_assert_ne!(SparseMerkleTree::root_from_proof(*index ^ 1, leaf, &proof).unwrap(), root);
+                // Through any subtree: its root from the lower levels, then its path from its index.
+                for h in [0, 1, 10, 16] {
+                    let subtree = path_node(*index & ((1 << (2 * h)) - 1), leaf, &proof[..h]).unwrap();
+                    prop_assert_eq!(path_node(*index >> (2 * h), subtree, &proof[h..]).unwrap(), root);
+                }
             }
         }
     }

@@ -8,8 +8,9 @@ use ark_bn254::Fr;
 use ark_ff::Field;
 use fractal_primitives::{
     BatchHeader, FieldElement, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness,
-    poseidon,
+    path_node, poseidon,
     pubdata::{self, RowFields},
+    state_leaf,
 };
 use num_bigint::BigInt;
 
@@ -18,7 +19,12 @@ use crate::{Error, Result, error::io};
 /// Writes one chunk proof covers (`main.circom`): the most bound writes (a state-tree write and the
 /// pubdata row publishing it) that keep the circuit within 2¹⁸ constraints, the proving domain's size
 /// (docs/proofs.md).
-pub const CHUNK_WRITES: usize = 20;
+pub const CHUNK_WRITES: usize = 28;
+/// Levels of the subtree a chunk's writes go into (`main.circom`): a chunk's rows are at positions of
+/// one subtree of 4¹⁰ entries, whose path to the state root the chunk proves once.
+pub const CHUNK_SUBTREE_LEVELS: usize = 10;
+/// Levels of a chunk's subtree path, from the subtree's root to the state root.
+pub const CHUNK_UPPER_LEVELS: usize = STATE_TREE_DEPTH - CHUNK_SUBTREE_LEVELS;
 /// Messages a batch may send to be provable: the last chunk computes the message root from them.
 pub const CHUNK_MESSAGES: usize = 16;
 /// Public inputs of one chunk proof: the batch's 17 (`docs/encodings.md`), then the hashes of the
@@ -95,7 +101,8 @@ pub struct WriteRow {
     pub old_value: U256,
     /// The value after.
     pub new_value: U256,
-    /// The position's inclusion proof.
+    /// The position's inclusion proof in the whole tree (the chunk takes its lower
+    /// [`CHUNK_SUBTREE_LEVELS`] levels from the row, the rest once for the chunk).
     pub siblings: StateProof,
 }
 
@@ -292,6 +299,44 @@ fn check_rows(
     Ok(())
 }
 
+/// The subtree of [`CHUNK_SUBTREE_LEVELS`] levels a chunk's rows write into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChunkSubtree {
+    /// Its index among the 4⁶ subtrees of its level (a position's index >> 20).
+    pub index: u64,
+    /// Its root before the chunk's rows.
+    pub root: U256,
+    /// The siblings of its path to the state root, from its level up.
+    pub siblings: [[U256; 3]; CHUNK_UPPER_LEVELS],
+}
+
+impl ChunkSubtree {
+    /// The subtree of the first write `write` of a chunk: its index, its root before the write (the old
+    /// leaf hashed up the write's lower siblings) and the write's upper siblings.
+    fn of(write: &WriteWitness) -> Result<Self> {
+        let old_leaf = match write.kind {
+            WriteKind::Insert => U256::ZERO,
+            _ => state_leaf(write.key, write.old_value)?,
+        };
+        let mut siblings = [[U256::ZERO; 3]; CHUNK_UPPER_LEVELS];
+        siblings.copy_from_slice(&write.siblings[CHUNK_SUBTREE_LEVELS..]);
+        Ok(Self {
+            index: subtree_of(write.index),
+            root: path_node(
+                write.index & ((1 << (2 * CHUNK_SUBTREE_LEVELS)) - 1),
+                old_leaf,
+                &write.siblings[..CHUNK_SUBTREE_LEVELS],
+            )?,
+            siblings,
+        })
+    }
+}
+
+/// The index of the chunk subtree holding entry `index`.
+pub fn subtree_of(index: u64) -> u64 {
+    index >> (2 * CHUNK_SUBTREE_LEVELS)
+}
+
 /// Everything one chunk proof takes: its public inputs and the private witness rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkInput {
@@ -303,6 +348,10 @@ pub struct ChunkInput {
     pub public: [U256; CHUNK_PUBLIC_INPUTS],
     /// The carried state before the chunk (`public[17]` is its hash).
     pub state_in: CarriedState,
+    /// The subtree the rows write into: its index among the subtrees of [`CHUNK_SUBTREE_LEVELS`]
+    /// levels, its root before the rows, and the siblings of its path to the state root (anything, and
+    /// unchecked, for a chunk of padding only).
+    pub subtree: ChunkSubtree,
     /// Exactly [`CHUNK_WRITES`] rows.
     pub rows: Vec<WriteRow>,
     /// The number of messages (non-zero only in the last chunk).
@@ -358,7 +407,21 @@ impl ChunkInput {
                 "siblings".into(),
                 self.rows
                     .iter()
-                    .flat_map(|r| r.siblings.iter().flatten().copied().map(big))
+                    .flat_map(|r| r.siblings[..CHUNK_SUBTREE_LEVELS].iter().flatten())
+                    .copied()
+                    .map(big)
+                    .collect(),
+            ),
+            ("subtree".into(), vec![BigInt::from(self.subtree.index)]),
+            ("subtreeRoot".into(), vec![big(self.subtree.root)]),
+            (
+                "upperSiblings".into(),
+                self.subtree
+                    .siblings
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .map(big)
                     .collect(),
             ),
             (
@@ -371,6 +434,27 @@ impl ChunkInput {
             ),
         ]
     }
+}
+
+/// How a batch's rows (in ascending entry index) are cut into chunks: runs of at most [`CHUNK_WRITES`]
+/// rows of one subtree ([`subtree_of`]), each as long as it can be; one empty chunk for no rows.
+pub fn chunk_ranges(rows: &[RowFields]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut begin = 0;
+    while begin < rows.len() {
+        let subtree = subtree_of(rows[begin].index);
+        let end = rows[begin..]
+            .iter()
+            .take(CHUNK_WRITES)
+            .position(|row| subtree_of(row.index) != subtree)
+            .map_or((begin + CHUNK_WRITES).min(rows.len()), |n| begin + n);
+        ranges.push(begin..end);
+        begin = end;
+    }
+    if ranges.is_empty() {
+        ranges.push(0..0);
+    }
+    ranges
 }
 
 /// The public inputs of chunk `index` of `count` carrying the state from `carry_in` to `carry_out`.
@@ -466,7 +550,8 @@ pub fn batch_chunks(
             header.messageRoot
         )));
     }
-    let count = rows.len().div_ceil(CHUNK_WRITES).max(1);
+    let ranges = chunk_ranges(rows);
+    let count = ranges.len();
     if count > MAX_CHUNKS {
         return Err(refuse(format!(
             "{} writes need {count} chunks, at most {MAX_CHUNKS} are allowed",
@@ -477,9 +562,26 @@ pub fn batch_chunks(
     let base = header.public_inputs(chain_id)?;
     let mut chunks = Vec::with_capacity(count);
     let mut state_in = batch_start(prev);
-    for index in 0..count {
-        let begin = (index * CHUNK_WRITES).min(rows.len());
-        let end = (begin + CHUNK_WRITES).min(rows.len());
+    for (index, range) in ranges.into_iter().enumerate() {
+        let (begin, end) = (range.start, range.end);
+        let subtree = match writes.get(begin..end) {
+            Some([first, rest @ ..]) => {
+                let subtree = ChunkSubtree::of(first)?;
+                if let Some(i) = rest
+                    .iter()
+                    .position(|w| w.siblings[CHUNK_SUBTREE_LEVELS..] != subtree.siblings)
+                {
+                    return Err(refuse(format!(
+                        "write {} has other siblings above its subtree than write {begin}, in the \
+                         same subtree {}",
+                        begin + 1 + i,
+                        subtree.index
+                    )));
+                }
+                subtree
+            }
+            _ => ChunkSubtree::default(),
+        };
         let state_out = advance(&state_in, &rows[begin..end], &writes[begin..end], run, z)?;
         let mut chunk_rows: Vec<WriteRow> = writes[begin..end]
             .iter()
@@ -500,6 +602,7 @@ pub fn batch_chunks(
             index,
             public: chunk_public_inputs(&base, carry(&state_in)?, carry(&state_out)?, index, count),
             state_in,
+            subtree,
             rows: chunk_rows,
             message_count,
             messages,
@@ -513,6 +616,7 @@ pub fn batch_chunks(
 mod tests {
     use super::*;
     use crate::sample_batch;
+    use fractal_primitives::STATE_TREE_CAPACITY;
 
     #[test]
     fn chunks_cover_the_writes_and_chain_their_carries() {
@@ -540,6 +644,41 @@ mod tests {
             }
             assert_eq!(inputs[chunks - 1].message_count, 2);
         }
+    }
+
+    #[test]
+    fn chunks_are_cut_at_their_size_and_at_subtree_boundaries() {
+        let rows = |indices: &[u64]| -> Vec<RowFields> {
+            indices
+                .iter()
+                .map(|&index| RowFields {
+                    index,
+                    ..WriteRow::padding().row
+                })
+                .collect()
+        };
+        let w = CHUNK_WRITES as u64;
+        let s = 1u64 << (2 * CHUNK_SUBTREE_LEVELS);
+        assert_eq!(
+            chunk_ranges(&[]),
+            vec![std::ops::Range { start: 0, end: 0 }]
+        );
+        let full: Vec<u64> = (0..2 * w + 1).collect();
+        assert_eq!(
+            chunk_ranges(&rows(&full)),
+            [
+                0..CHUNK_WRITES,
+                CHUNK_WRITES..2 * CHUNK_WRITES,
+                2 * CHUNK_WRITES..2 * CHUNK_WRITES + 1
+            ]
+        );
+        // Three rows at the end of subtree 0, two in subtree 1, one in the last subtree.
+        let spread = [s - 3, s - 2, s - 1, s, s + 1, STATE_TREE_CAPACITY - 1];
+        assert_eq!(chunk_ranges(&rows(&spread)), [0..3, 3..5, 5..6]);
+        assert_eq!(
+            spread.map(subtree_of),
+            [0, 0, 0, 1, 1, (STATE_TREE_CAPACITY - 1) / s]
+        );
     }
 
     #[test]

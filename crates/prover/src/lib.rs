@@ -34,9 +34,10 @@ mod witness;
 mod zkey;
 
 pub use circuit::{
-    BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_WRITES, CarriedState,
-    ChunkInput, CircuitFiles, MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry,
-    chunk_public_inputs,
+    BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_SUBTREE_LEVELS,
+    CHUNK_UPPER_LEVELS, CHUNK_WRITES, CarriedState, ChunkInput, ChunkSubtree, CircuitFiles,
+    MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry, chunk_public_inputs, chunk_ranges,
+    subtree_of,
 };
 pub use error::{Error, Result};
 pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, ProverEngine, verify_batch};

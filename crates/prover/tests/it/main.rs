@@ -426,6 +426,51 @@ fn every_kind_of_write_is_proven() {
     };
     let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
     assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+
+    // Batch 3, by hand: writes in three subtrees of the chunk circuit — a first write at a free low
+    // position (subtree 0), one at 4^10 (subtree 1), one beside batch 2's entry and a repeated write
+    // of that entry (the last subtree) — proven in three chunks, one per subtree.
+    let mut run = Vec::new();
+    let mut next = 0;
+    for (index, first) in [
+        (1_000, Some(0xeb)),
+        (1 << 20, Some(0xec)),
+        (last - 1, Some(0xed)),
+        (last, None),
+    ] {
+        let mut gap = index - next;
+        while gap >= 0x80 {
+            run.push((gap as u8 & 0x7f) | 0x80);
+            gap >>= 7;
+        }
+        run.push(gap as u8);
+        if let Some(byte) = first {
+            run.push(0x40); // a nonce, the address in full
+            run.extend_from_slice(Address::with_last_byte(byte).as_slice());
+        }
+        run.push(0xc0); // + 1 by a small add
+        next = index + 1;
+    }
+    let mut data3 = vec![pubdata::PUBDATA_VERSION];
+    data3.extend_from_slice(&3u64.to_be_bytes());
+    data3.extend_from_slice(&3u64.to_be_bytes());
+    data3.extend_from_slice(&(run.len() as u32).to_be_bytes());
+    data3.extend_from_slice(&run);
+    let prev = tree.root();
+    let three = publish(&mut tables, &mut tree, data3);
+    let header = header_of(3, prev, &tree, &three);
+    let data = BatchData {
+        pubdata: &three.pubdata,
+        rows: &three.rows,
+        writes: &three.writes,
+        message_leaves: &[],
+    };
+    let chunks = fractal_prover::batch_chunks(&header, 7, &data).unwrap();
+    let subtrees: Vec<u64> = chunks.iter().map(|c| c.subtree.index).collect();
+    assert_eq!(subtrees, [0, 1, 4095]);
+    let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
+    assert_eq!(proof.proofs.len(), 3);
+    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
 }
 
 #[test]
