@@ -5,6 +5,8 @@ ENV := source tools/env.sh &&
 # CI (CI=true) and `make test` use the deep Foundry profile: 1,000 fuzz runs, 1,000 invariant runs.
 FOUNDRY_PROFILE ?= ci
 export FOUNDRY_PROFILE
+# A stage's first line: its name and the wall-clock time, so a CI log shows where the minutes go.
+STAMP = @echo "\# [$$(date -u +%T)] $@"
 
 .DEFAULT_GOAL := help
 .PHONY: help devnet bootstrap circuits setup fixture setup-check build test test-rust test-circuits test-contracts test-e2e lint fmt vectors gas system-contracts bench-node bench-rollup bench-proofs deploy-local pr clean
@@ -17,9 +19,11 @@ devnet: setup ## The whole stack: anvil (L1), the suite, a chain with its node a
 	$(ENV) target/debug/fractal devnet --prover groth16
 
 circuits: bootstrap ## Compile the chunk circuit into circuits/build (skipped when its sources did not change)
+	$(STAMP)
 	tools/circuits
 
 setup: circuits ## Development keys (INSECURE, cached by circuit hash) for the chunk circuit, and Groth16Verifier.sol from them
+	$(STAMP)
 	cargo build -q -p fractal-cli
 	target/debug/fractal setup
 	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
@@ -29,6 +33,7 @@ fixture: setup ## Prove the sample batch again for the Foundry tests (contracts/
 	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
 
 setup-check: circuits ## Fail when Groth16Verifier.sol is not what the circuit's development key renders
+	$(STAMP)
 	cargo build -q -p fractal-cli
 	mkdir -p .devnet/setup-check
 	target/debug/fractal setup --verifier .devnet/setup-check/Groth16Verifier.sol > /dev/null
@@ -45,19 +50,23 @@ build: bootstrap ## Build contracts and the Rust workspace
 test: bootstrap lint setup-check test-rust test-circuits test-contracts test-e2e ## Everything CI runs: lint, the verifier drift check, Rust, circuit templates, contracts, end to end
 
 test-rust: circuits ## Rust unit and integration tests (the prover's use the compiled circuit), and the shared-vector drift check
+	$(STAMP)
 	cargo test --workspace
 	cargo run -q -p fractal-cli -- vectors --check
 
 test-circuits: bootstrap ## Circuit templates on their own, against references written in the tests (tests/circuits)
+	$(STAMP)
 	node tests/circuits/stream_append.mjs
 	node tests/circuits/pubdata_row.mjs
 	node tests/circuits/bound_writes.mjs
 	node tests/circuits/batch_chunk.mjs
 
 test-contracts: bootstrap ## Foundry unit, fuzz and invariant tests (profile ci by default)
+	$(STAMP)
 	$(ENV) forge test
 
 test-e2e: bootstrap setup ## End to end: the suite on anvil, `fractal node --dev`, the rollup loop through `fractal devnet`, real proofs
+	$(STAMP)
 	cargo build -q -p fractal-cli
 	$(ENV) forge build -q
 	bash tests/e2e/deploy_local.sh
@@ -74,6 +83,7 @@ test-e2e: bootstrap setup ## End to end: the suite on anvil, `fractal node --dev
 	$(ENV) target/debug/fractal bench proofs --repeats 1 --skip-snarkjs --out .devnet/bench-smoke/proofs > /dev/null
 
 lint: bootstrap ## cargo fmt, clippy -D warnings, rustdoc, forge fmt (check only)
+	$(STAMP)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q

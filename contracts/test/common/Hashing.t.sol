@@ -144,6 +144,7 @@ contract HashingTest is Test {
         assertTrue(Hashing.merkleRoot(leaves[2], 2, proof) != tree.root(), "wrong sibling");
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_MerkleRoot_MatchesBuiltTree(uint256 seed, uint256 n, uint256 index) public pure {
         n = bound(n, 1, 24);
         index = bound(index, 0, n - 1);
@@ -486,6 +487,7 @@ contract HashingTest is Test {
         assertEq(Hashing.stateRoot(6, P, values[2], siblings), 0, "key p");
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_StateRoot_MatchesBuiltTree(uint256 seed, uint256 n, uint256 which) public pure {
         n = bound(n, 1, 6);
         which = bound(which, 0, n - 1);
@@ -495,6 +497,7 @@ contract HashingTest is Test {
         assertEq(Hashing.stateRoot(indices[which], keys[which], values[which], siblings), root);
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_StateRoot_OtherIndexGivesAnotherRoot(uint256 seed, uint256 n, uint256 index)
         public
         pure

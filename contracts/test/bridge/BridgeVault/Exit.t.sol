@@ -346,6 +346,7 @@ contract ExitTest is VaultBase {
 
     // ---------------------------------------------------------------- fuzz
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_RevertWhen_IndexOrAmountWrong(uint256 index, uint256 amount) public {
         uint256[3][16] memory p0 = _proof(0);
         amount = bound(amount, 1, 5 ether);
@@ -358,6 +359,7 @@ contract ExitTest is VaultBase {
         assertEq(ALICE.balance, 2 ether);
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_ExitFrozenChain_AnyIndex(uint256 index, uint256 amount) public {
         // Whatever the position of the balance entry, its proof pays it.
         index = bound(index, 0, LAST_INDEX);

@@ -17,8 +17,20 @@ contract SettlementInvariantsTest is Fixture {
         targetSelector(FuzzSelector({addr: address(handler), selectors: handler.actions()}));
     }
 
+    /// @dev One campaign checks every property after every call: forge gives each `invariant_` function its
+    /// own campaign of `runs` x `depth` calls, so one function per property would repeat the same random
+    /// sequences once per property (README, "Tests").
+    function invariant_Settlement() public view {
+        _checkCountersOrderedAndTracked();
+        _checkExecutedStrictlyInOrder();
+        _checkQueueHeadFollowsExecution();
+        _checkExecutedStateRoot();
+        _checkFrozenIsFinal();
+        _checkOutcomesAsPredicted();
+    }
+
     /// @dev executed <= proven <= committed, and each equals the ghost's count.
-    function invariant_CountersOrderedAndTracked() public view {
+    function _checkCountersOrderedAndTracked() internal view {
         uint64 committed = settlement.totalBatchesCommitted();
         uint64 proven = settlement.totalBatchesProven();
         uint64 executed = settlement.totalBatchesExecuted();
@@ -30,7 +42,7 @@ contract SettlementInvariantsTest is Fixture {
     }
 
     /// @dev The batches the settlement reported executed are exactly 1, 2, …, n in that order.
-    function invariant_ExecutedStrictlyInOrder() public view {
+    function _checkExecutedStrictlyInOrder() internal view {
         uint64[] memory log = handler.executedLog();
         assertEq(log.length, settlement.totalBatchesExecuted(), "log length");
         for (uint256 i = 0; i < log.length; ++i) {
@@ -39,7 +51,7 @@ contract SettlementInvariantsTest is Fixture {
     }
 
     /// @dev The queue's head is the last executed batch's cumulative count and never passes the length.
-    function invariant_QueueHeadFollowsExecution() public view {
+    function _checkQueueHeadFollowsExecution() internal view {
         uint64 executed = settlement.totalBatchesExecuted();
         uint64 head = queue.head();
         assertEq(head, handler.ghostExecutedCount(executed), "head != executed batch's priority count");
@@ -48,7 +60,7 @@ contract SettlementInvariantsTest is Fixture {
     }
 
     /// @dev The final state root is the one the last executed batch committed.
-    function invariant_ExecutedStateRoot() public view {
+    function _checkExecutedStateRoot() internal view {
         uint64 executed = settlement.totalBatchesExecuted();
         bytes32 expected = handler.ghostExecutedRoot(executed);
         assertEq(settlement.stateRoot(executed), expected, "stateRoot(executed)");
@@ -57,7 +69,7 @@ contract SettlementInvariantsTest is Fixture {
 
     /// @dev Once frozen, nothing moves: no batch committed, proven or executed, no request added or
     /// consumed.
-    function invariant_FrozenIsFinal() public view {
+    function _checkFrozenIsFinal() internal view {
         bool frozen = settlement.isFrozen();
         assertEq(frozen, handler.ghostFrozen());
         if (!frozen) return;
@@ -69,7 +81,7 @@ contract SettlementInvariantsTest is Fixture {
     }
 
     /// @dev Every call had the outcome the rules predict (valid calls accepted, invalid ones refused).
-    function invariant_OutcomesAsPredicted() public view {
+    function _checkOutcomesAsPredicted() internal view {
         assertEq(handler.ghostUnexpected(), 0, handler.lastUnexpected());
     }
 
@@ -106,11 +118,11 @@ contract SettlementInvariantsTest is Fixture {
         assertTrue(handler.successes(handler.execute.selector) == 2);
         assertTrue(handler.successes(handler.revertTo.selector) == 1);
         assertEq(settlement.totalBatchesExecuted(), 2);
-        invariant_CountersOrderedAndTracked();
-        invariant_ExecutedStrictlyInOrder();
-        invariant_QueueHeadFollowsExecution();
-        invariant_ExecutedStateRoot();
-        invariant_OutcomesAsPredicted();
-        invariant_FrozenIsFinal();
+        _checkCountersOrderedAndTracked();
+        _checkExecutedStrictlyInOrder();
+        _checkQueueHeadFollowsExecution();
+        _checkExecutedStateRoot();
+        _checkOutcomesAsPredicted();
+        _checkFrozenIsFinal();
     }
 }

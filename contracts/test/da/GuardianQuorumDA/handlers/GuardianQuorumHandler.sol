@@ -22,6 +22,9 @@ contract GuardianQuorumHandler {
     mapping(address => bool) public ghostIsGuardian;
     uint256 public ghostGuardianCount;
     uint256 public ghostThreshold;
+    /// @dev The candidate the last add, remove or stranger's call named (the invariant checks its
+    /// membership after every call; the whole candidate set is swept at the end of each run).
+    address public lastTouched;
 
     /// @dev Calls whose outcome (success or revert) differed from the prediction.
     uint256 public ghostMispredictions;
@@ -42,10 +45,19 @@ contract GuardianQuorumHandler {
         return _candidates;
     }
 
+    /// @dev The ghost membership of every candidate, in `candidates()` order: one call for the invariant.
+    function ghostMembership() external view returns (bool[] memory members) {
+        members = new bool[](_candidates.length);
+        for (uint256 i = 0; i < _candidates.length; ++i) {
+            members[i] = ghostIsGuardian[_candidates[i]];
+        }
+    }
+
     // ---------------------------------------------------------------- actions
 
     function addGuardian(uint256 seed) external {
         address guardian = _pick(seed, false);
+        lastTouched = guardian;
         bool expectSuccess = !ghostIsGuardian[guardian] && ghostGuardianCount < policy.MAX_GUARDIANS();
         vm.prank(owner);
         try policy.addGuardian(guardian) {
@@ -59,6 +71,7 @@ contract GuardianQuorumHandler {
 
     function removeGuardian(uint256 seed) external {
         address guardian = _pick(seed, true);
+        lastTouched = guardian;
         bool expectSuccess = ghostIsGuardian[guardian] && ghostThreshold <= ghostGuardianCount - 1;
         vm.prank(owner);
         try policy.removeGuardian(guardian) {
@@ -86,6 +99,7 @@ contract GuardianQuorumHandler {
     function strangerGoverns(address caller, uint256 action, uint256 seed) external {
         if (caller == owner) return;
         address guardian = _candidates[seed % _candidates.length];
+        lastTouched = guardian;
         bytes[4] memory calls = [
             abi.encodeCall(GuardianQuorumDA.addGuardian, (guardian)),
             abi.encodeCall(GuardianQuorumDA.removeGuardian, (guardian)),
