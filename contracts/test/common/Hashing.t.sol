@@ -144,7 +144,6 @@ contract HashingTest is Test {
         assertTrue(Hashing.merkleRoot(leaves[2], 2, proof) != tree.root(), "wrong sibling");
     }
 
-    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_MerkleRoot_MatchesBuiltTree(uint256 seed, uint256 n, uint256 index) public pure {
         n = bound(n, 1, 24);
         index = bound(index, 0, n - 1);
