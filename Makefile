@@ -18,27 +18,29 @@ devnet: setup ## The whole stack: anvil (L1), the suite, a chain with its node a
 	$(ENV) forge build -q
 	$(ENV) target/debug/fractal devnet --prover groth16
 
-circuits: bootstrap ## Compile the chunk circuit into circuits/build (skipped when its sources did not change)
+circuits: bootstrap ## Compile the chunk circuits (wide and dense) into circuits/build (skipped when their sources did not change)
 	$(STAMP)
 	tools/circuits
 
-setup: circuits ## Development keys (INSECURE, cached by circuit hash) for the chunk circuit, and Groth16Verifier.sol from them
+VERIFIERS := Groth16Verifier.sol Groth16DenseVerifier.sol
+
+setup: circuits ## Development keys (INSECURE, cached by circuit hash) for the chunk circuits, and Groth16Verifier.sol and Groth16DenseVerifier.sol from them
 	$(STAMP)
 	cargo build -q -p fractal-cli
 	target/debug/fractal setup
-	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
+	$(ENV) forge fmt $(addprefix contracts/src/settlement/,$(VERIFIERS))
 
 fixture: setup ## Prove the sample batch again for the Foundry tests (contracts/test/fixtures/groth16-batch.json)
 	target/debug/fractal setup --fixture contracts/test/fixtures/groth16-batch.json
-	$(ENV) forge fmt contracts/src/settlement/Groth16Verifier.sol
+	$(ENV) forge fmt $(addprefix contracts/src/settlement/,$(VERIFIERS))
 
-setup-check: circuits ## Fail when Groth16Verifier.sol is not what the circuit's development key renders
+setup-check: circuits ## Fail when Groth16Verifier.sol or Groth16DenseVerifier.sol is not what the circuits' development keys render
 	$(STAMP)
 	cargo build -q -p fractal-cli
 	mkdir -p .devnet/setup-check
-	target/debug/fractal setup --verifier .devnet/setup-check/Groth16Verifier.sol > /dev/null
-	$(ENV) forge fmt .devnet/setup-check/Groth16Verifier.sol
-	diff -u contracts/src/settlement/Groth16Verifier.sol .devnet/setup-check/Groth16Verifier.sol || { echo "Groth16Verifier.sol is stale: run make setup and commit it" >&2; exit 1; }
+	target/debug/fractal setup --verifier-dir .devnet/setup-check > /dev/null
+	$(ENV) forge fmt $(addprefix .devnet/setup-check/,$(VERIFIERS))
+	for f in $(VERIFIERS); do diff -u contracts/src/settlement/$$f .devnet/setup-check/$$f || { echo "$$f is stale: run make setup and commit it" >&2; exit 1; }; done
 
 bootstrap: ## Install the pinned toolchain (npm: Foundry, solc-js, circom2, circomlib, snarkjs)
 	@tools/bootstrap

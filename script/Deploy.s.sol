@@ -9,6 +9,7 @@ import {ChainRegistry} from "../contracts/src/registry/ChainRegistry.sol";
 import {DevelopmentVerifier} from "../contracts/src/settlement/DevelopmentVerifier.sol";
 import {Groth16BatchVerifier} from "../contracts/src/settlement/Groth16BatchVerifier.sol";
 import {Groth16Verifier} from "../contracts/src/settlement/Groth16Verifier.sol";
+import {Groth16DenseVerifier} from "../contracts/src/settlement/Groth16DenseVerifier.sol";
 import {PriorityQueue} from "../contracts/src/settlement/PriorityQueue.sol";
 import {Settlement} from "../contracts/src/settlement/Settlement.sol";
 import {ScriptBase} from "./utils/ScriptBase.sol";
@@ -19,8 +20,8 @@ import {ScriptBase} from "./utils/ScriptBase.sol";
 /// @dev Environment:
 ///  - FRACTAL_HOST_NAME: this chain's full name ("" on L1, e.g. "base" on the basechain).
 ///  - FRACTAL_VERIFIER: an existing verifier to use; unset deploys one according to FRACTAL_PROOF_SYSTEM.
-///  - FRACTAL_PROOF_SYSTEM: "groth16" deploys the generated Groth16Verifier (`fractal setup`) behind a
-///    Groth16BatchVerifier; "development" (the default) the INSECURE DevelopmentVerifier.
+///  - FRACTAL_PROOF_SYSTEM: "groth16" deploys the generated Groth16Verifier and Groth16DenseVerifier
+///    (`fractal setup`) behind a Groth16BatchVerifier; "development" (the default) the INSECURE DevelopmentVerifier.
 ///  - FRACTAL_DEPLOYMENTS_DIR: output folder (default `deployments/`).
 /// Run: forge script script/Deploy.s.sol --rpc-url $RPC --broadcast --private-key $KEY
 contract Deploy is ScriptBase {
@@ -36,9 +37,12 @@ contract Deploy is ScriptBase {
                 keccak256(bytes(vm.envOr("FRACTAL_PROOF_SYSTEM", string("development"))))
                     == keccak256("groth16")
             ) {
-                Groth16Verifier chunkVerifier = new Groth16Verifier();
-                verifier = address(new Groth16BatchVerifier(address(chunkVerifier)));
-                verifierKind = chunkVerifier.INSECURE() ? "groth16-development-insecure" : "groth16";
+                Groth16Verifier wideVerifier = new Groth16Verifier();
+                Groth16DenseVerifier denseVerifier = new Groth16DenseVerifier();
+                verifier = address(new Groth16BatchVerifier(address(wideVerifier), address(denseVerifier)));
+                verifierKind = wideVerifier.INSECURE() || denseVerifier.INSECURE()
+                    ? "groth16-development-insecure"
+                    : "groth16";
             } else {
                 verifier = address(new DevelopmentVerifier());
                 verifierKind = "development-insecure";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End to end with real proofs, on anvil through `fractal devnet --prover groth16`: the suite deployed
-# with Groth16BatchVerifier over the generated Groth16Verifier (development key); deposits, transfers
-# and a withdrawal on the chain; the publisher proves every batch with the chunk circuit and the
-# settlement executes them; `fractal prove` makes the same kind of proof, which the verifier accepts
+# with Groth16BatchVerifier over the generated Groth16Verifier and Groth16DenseVerifier (development
+# keys); deposits, transfers and a withdrawal on the chain; the publisher proves every batch with the
+# chunk circuits and the settlement executes them; `fractal prove` makes the same kind of proof, which the verifier accepts
 # for its batch and rejects for another; a proof made for other data is refused by `Settlement`; the
 # prover refuses a batch whose writes disagree with its new root. Needs `make setup` (circuit + keys).
 set -uo pipefail
@@ -27,12 +27,17 @@ bridge=0x0000000000000000000000000000000000010003
 
 check "the suite records its verifier as Groth16 with the development key" \
   test "$(node -e "console.log(require('$suite_file').verifierKind)")" = groth16-development-insecure
-chunk_verifier="$(cast call "$verifier" 'CHUNK_VERIFIER()(address)' --rpc-url "$l1")"
-check "the chunk verifier says its key is INSECURE" test "$(cast call "$chunk_verifier" 'INSECURE()(bool)' --rpc-url "$l1")" = true
-check "the chunk verifier was generated for the compiled circuit" \
-  test "$(cast call "$chunk_verifier" 'CIRCUIT_HASH()(bytes32)' --rpc-url "$l1")" = "$(node -e "
-    const fs = require('fs'); const dir = 'circuits/build/keys';
-    console.log(JSON.parse(fs.readFileSync(dir + '/' + fs.readdirSync(dir).find(d => fs.existsSync(dir + '/' + d + '/development-insecure/key.json')) + '/development-insecure/key.json')).circuitHash)")"
+# `fractal setup` prints each circuit's hash (wide, then dense) from the cached development keys.
+mkdir -p "$dir/verifiers"
+hashes=($("$fractal" setup --verifier-dir "$dir/verifiers" | awk '$1 == "circuit" {print $2}'))
+check "fractal setup names the two compiled circuits" test "${#hashes[@]}" = 2
+for pair in "WIDE_VERIFIER 0" "DENSE_VERIFIER 1"; do
+  set -- $pair
+  chunk_verifier="$(cast call "$verifier" "$1()(address)" --rpc-url "$l1")"
+  check "the $1 says its key is INSECURE" test "$(cast call "$chunk_verifier" 'INSECURE()(bool)' --rpc-url "$l1")" = true
+  check "the $1 was generated for its compiled circuit" \
+    test "$(cast call "$chunk_verifier" 'CIRCUIT_HASH()(bytes32)' --rpc-url "$l1")" = "${hashes[$2]}"
+done
 
 # Activity on the chain: a transfer and a withdrawal (a message).
 cast send 0x00000000000000000000000000000000000f4e52 --value 1ether --rpc-url "$l2" --private-key "$k1" > /dev/null
@@ -91,7 +96,9 @@ check "fractal prove refuses an unknown batch clearly" \
 check "fractal prove refuses a missing circuit clearly" \
   bash -c "'$fractal' prove --l2-rpc '$l2' --batch 1 --circuit-dir /nonexistent 2>&1 | grep -q 'make circuits'"
 check "fractal setup refuses a zkey that is not one" \
-  bash -c "echo nope > '$dir/bad.zkey'; '$fractal' setup --zkey '$dir/bad.zkey' --keys-dir '$dir/keys' --verifier '$dir/V.sol' 2>&1 | grep -q 'not a Groth16 zkey' && test ! -e '$dir/V.sol'"
+  bash -c "echo nope > '$dir/bad.zkey'; mkdir -p '$dir/v'; '$fractal' setup --zkey '$dir/bad.zkey' --dense-zkey '$dir/bad.zkey' --keys-dir '$dir/keys' --verifier-dir '$dir/v' 2>&1 | grep -q 'not a Groth16 zkey' && test ! -e '$dir/v/Groth16Verifier.sol'"
+check "fractal setup refuses a ceremony key for one circuit only" \
+  bash -c "'$fractal' setup --zkey '$dir/bad.zkey' --keys-dir '$dir/keys' --verifier-dir '$dir/v' 2>&1 | grep -q 'dense-zkey'"
 
 kill -INT "$devnet_pid"
 wait "$devnet_pid"; status=$?

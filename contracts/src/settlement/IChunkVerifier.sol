@@ -2,8 +2,8 @@
 pragma solidity ^0.8.28;
 
 /// @title IChunkVerifier
-/// @notice A Groth16 verifier of the batch-chunk circuit (`circuits/src/batch_chunk.circom`); the
-/// generated `Groth16Verifier` implements it.
+/// @notice A Groth16 verifier of a batch-chunk circuit (`circuits/src/batch_chunk.circom`); the generated
+/// `Groth16Verifier` (wide chunks) and `Groth16DenseVerifier` (dense chunks) implement it.
 interface IChunkVerifier {
     /// @notice Whether `proof` proves one chunk for the public inputs `input`.
     /// @param proof `A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y`.

@@ -1,6 +1,7 @@
 //! `fractal bench proofs`: what proving a batch costs, measured in one run on the deployed chunk
-//! circuit (`circuits/build`) and one full chunk — the `CHUNK_WRITES` writes and 3 messages of
-//! `fractal_prover::sample_batch(64, CHUNK_WRITES, 3)`.
+//! circuits (`circuits/build`): the wide one and one full wide chunk — the `CHUNK_WRITES` writes and 3
+//! messages of `fractal_prover::sample_batch(64, CHUNK_WRITES, 3)` — for everything below, and the dense
+//! one and a full dense chunk (`sample_batch(64, DENSE_WRITES, 3)`) for its throughput and gas.
 //!
 //! - **the Rust provers against snarkjs** on the same key and the same witness: an INSECURE key made
 //!   for snarkjs's QAP reduction (cached under `circuits/build/keys/<circuit>/snarkjs-bench/`, with
@@ -14,12 +15,13 @@
 //!   write), each `--repeats` times; every proof is checked against the key.
 //! - **throughput**: `Groth16Prover::prove_chunk` with the development key, as the publisher runs it
 //!   (witness, proof, check against the verifying key); proven writes per second = `CHUNK_WRITES` / its
-//!   median.
+//!   median, and the same for a dense chunk (`DENSE_WRITES` / its median).
 //! - **constraints per write**: the deployed `BatchChunk(CHUNK_WRITES, 16, 10, 16, 10)` against `BatchChunk(1, 16,
 //!   10, 16, 10)`, compiled here with circom2 (`circuits/build/bench/chunk1/`, cached by its sources).
-//! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier` and `Groth16BatchVerifier`
-//!   deployed from the forge artifacts, the gas of a transaction calling `verifyProof` on real 1- and
-//!   2-chunk proofs with the development key.
+//! - **key sizes**, and **verification gas** on anvil: `Groth16Verifier`, `Groth16DenseVerifier` and
+//!   `Groth16BatchVerifier` deployed from the forge artifacts, the gas of a transaction calling
+//!   `verifyProof` on real proofs with the development keys: one wide chunk, one dense chunk, and a
+//!   dense and a wide chunk.
 
 use std::{
     fmt::Write as _,
@@ -37,8 +39,8 @@ use alloy::{
 use eyre::{Context, Result, bail, ensure, eyre};
 use fractal_primitives::{PUBLIC_INPUT_COUNT, STATE_TREE_DEPTH};
 use fractal_prover::{
-    BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, CHUNK_SUBTREE_LEVELS, CHUNK_WRITES, CircuitFiles,
-    EvmProof, Groth16Prover, KeyStore, ProverEngine, batch_chunks, cached_snarkjs_compatible_key,
+    BatchProof, Blinding, CHUNK_PUBLIC_INPUTS, ChunkCircuit, CircuitFiles, EvmProof, Groth16Prover,
+    KeyStore, ProverEngine, batch_chunks, cached_snarkjs_compatible_key,
     prove_with_snarkjs_reduction, read_proving_key, read_r1cs, sample_batch, to_evm, verify_batch,
     write_wtns,
 };
@@ -55,6 +57,13 @@ sol! {
         function CIRCUIT_HASH() returns (bytes32);
     }
 }
+
+/// Writes of a wide chunk (`main.circom`), the circuit the snarkjs comparison runs on.
+const CHUNK_WRITES: usize = ChunkCircuit::Wide.writes();
+/// Levels of a wide chunk's subtree.
+const CHUNK_SUBTREE_LEVELS: usize = ChunkCircuit::Wide.subtree_levels();
+/// Writes of a dense chunk (`dense.circom`).
+const DENSE_WRITES: usize = ChunkCircuit::Dense.writes();
 
 /// The seed of the benchmark's snarkjs-compatible key: public, so the key is worthless for security.
 const SNARKJS_BENCH_SEED: &[u8] = b"fractal.groth16.snarkjs-bench.v1 INSECURE";
@@ -239,6 +248,7 @@ fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
     }
     let stamp = format!("{:x}\n", keccak256(&sources));
     let files = CircuitFiles {
+        circuit: ChunkCircuit::Wide,
         wasm: dir.join("main_js/main.wasm"),
         r1cs: dir.join("main.r1cs"),
         native: dir.join("main_cpp/main"),
@@ -426,17 +436,18 @@ struct Gas {
     /// `Groth16Verifier.verifyProof` of one chunk, called directly.
     chunk_direct: u64,
     chunk_direct_calldata: u64,
-    /// `Groth16BatchVerifier.verifyProof` of a batch of 1 and of 2 chunks: (transaction gas,
-    /// calldata gas).
-    batches: Vec<(usize, u64, u64)>,
+    deploy_dense_verifier: u64,
+    /// `Groth16BatchVerifier.verifyProof` of batches: (what, chunks, writes, transaction gas,
+    /// calldata gas) — one wide chunk, one dense chunk, a dense and a wide chunk.
+    batches: Vec<(String, usize, usize, u64, u64)>,
 }
 
 /// The verification gas of `proofs` (batch, chunks), proven with the development key.
 async fn measure_gas(
     settings: &ProofBench,
-    circuit_hash: B256,
+    circuit_hashes: [B256; 2],
     chain_id: u64,
-    proofs: &[(fractal_primitives::BatchHeader, BatchProof)],
+    proofs: &[(String, usize, fractal_primitives::BatchHeader, BatchProof)],
     first_chunk: (&EvmProof, &[U256; CHUNK_PUBLIC_INPUTS]),
 ) -> Result<Gas> {
     let client = Client {
@@ -449,35 +460,40 @@ async fn measure_gas(
         .as_str()
         .unwrap_or("anvil")
         .to_owned();
-    let chunk_artifact = settings
-        .artifacts
-        .join("Groth16Verifier.sol/Groth16Verifier.json");
     let batch_artifact = settings
         .artifacts
         .join("Groth16BatchVerifier.sol/Groth16BatchVerifier.json");
-    let (chunk_verifier, deploy_chunk_verifier) =
-        anvil.deploy(&client, &chunk_artifact, &[]).await?;
-    let rendered_for = anvil
-        .call_word(
-            &client,
-            chunk_verifier,
-            IChunkVerifier::CIRCUIT_HASHCall {}.abi_encode(),
-        )
-        .await?;
-    if B256::from(rendered_for) != circuit_hash {
-        bail!(
-            "{} was rendered for circuit {}, the compiled circuit is {circuit_hash}: run `make setup` and `forge build`",
-            chunk_artifact.display(),
-            B256::from(rendered_for)
-        );
+    let mut verifiers = Vec::new();
+    for (circuit, circuit_hash) in ChunkCircuit::ALL.into_iter().zip(circuit_hashes) {
+        let name = circuit.verifier_contract();
+        let artifact = settings.artifacts.join(format!("{name}.sol/{name}.json"));
+        let (verifier, deploy_gas) = anvil.deploy(&client, &artifact, &[]).await?;
+        let rendered_for = anvil
+            .call_word(
+                &client,
+                verifier,
+                IChunkVerifier::CIRCUIT_HASHCall {}.abi_encode(),
+            )
+            .await?;
+        if B256::from(rendered_for) != circuit_hash {
+            bail!(
+                "{} was rendered for circuit {}, the compiled circuit is {circuit_hash}: run `make setup` and `forge build`",
+                artifact.display(),
+                B256::from(rendered_for)
+            );
+        }
+        verifiers.push((verifier, deploy_gas));
     }
-    let (batch_verifier, deploy_batch_verifier) = anvil
-        .deploy(
-            &client,
-            &batch_artifact,
-            chunk_verifier.into_word().as_slice(),
-        )
-        .await?;
+    let [
+        (chunk_verifier, deploy_chunk_verifier),
+        (dense_verifier, deploy_dense_verifier),
+    ] = verifiers[..]
+    else {
+        bail!("want two chunk verifiers");
+    };
+    let constructor = [chunk_verifier.into_word(), dense_verifier.into_word()].concat();
+    let (batch_verifier, deploy_batch_verifier) =
+        anvil.deploy(&client, &batch_artifact, &constructor).await?;
     let direct = IChunkVerifier::verifyProofCall {
         proof: *first_chunk.0,
         input: *first_chunk.1,
@@ -486,7 +502,7 @@ async fn measure_gas(
     let chunk_direct_calldata = calldata_gas(&direct);
     let chunk_direct = anvil.verify_gas(&client, chunk_verifier, direct).await?;
     let mut batches = Vec::new();
-    for (header, proof) in proofs {
+    for (what, writes, header, proof) in proofs {
         let data = IBatchVerifier::verifyProofCall {
             proof: proof.abi_encode(),
             publicInputs: header.public_inputs(chain_id)?.to_vec(),
@@ -494,12 +510,13 @@ async fn measure_gas(
         .abi_encode();
         let calldata = calldata_gas(&data);
         let gas = anvil.verify_gas(&client, batch_verifier, data).await?;
-        batches.push((proof.proofs.len(), gas, calldata));
+        batches.push((what.clone(), proof.proofs.len(), *writes, gas, calldata));
     }
     Ok(Gas {
         anvil: anvil_version,
         deploy_chunk_verifier,
         deploy_batch_verifier,
+        deploy_dense_verifier,
         chunk_direct,
         chunk_direct_calldata,
         batches,
@@ -532,6 +549,10 @@ struct Report {
     ours_blinded: Runs,
     ours_unblinded: Runs,
     chunk_dev: Runs,
+    /// `prove_chunk` of a full dense chunk.
+    chunk_dense: Runs,
+    dense_circuit_hash: B256,
+    dense_constraints: usize,
     snarkjs: Option<Snarkjs>,
     dev_proving_key_bytes: u64,
     dev_verifying_key_bytes: u64,
@@ -551,6 +572,10 @@ impl Report {
 
     fn writes_per_second(&self) -> f64 {
         CHUNK_WRITES as f64 / self.chunk_dev.median()
+    }
+
+    fn dense_writes_per_second(&self) -> f64 {
+        DENSE_WRITES as f64 / self.chunk_dense.median()
     }
 
     /// snarkjs's prove over the publisher's (unblinded, key in memory), over the publisher's blinded
@@ -622,7 +647,7 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     )?;
     writeln!(
         md,
-        "Circuit: the deployed chunk circuit `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)` ({} constraints, \
+        "Circuit: the wide chunk circuit `BatchChunk({CHUNK_WRITES}, {STATE_TREE_DEPTH}, {CHUNK_SUBTREE_LEVELS}, 16, 10)` ({} constraints, \
          {CHUNK_PUBLIC_INPUTS} public inputs, circuit hash `{}`). Witness: one full chunk, \
          `sample_batch({existing}, {writes}, {messages})` — {writes} writes (first writes at the next \
          entry indices, updates, an entry set to zero) over a tree of {existing} entries, and \
@@ -737,9 +762,31 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     )?;
     writeln!(
         md,
-        "| **proven writes per second** ({CHUNK_WRITES} / that median, witness included; one chunk at a time on {}) | **{:.1}** |",
+        "| **proven writes per second, wide chunks** ({CHUNK_WRITES} / that median, witness included; one chunk at a time on {}) | **{:.1}** |",
         machine(),
         r.writes_per_second()
+    )?;
+    writeln!(
+        md,
+        "| dense chunk proof, the same way (`{}`, {} constraints: a full chunk of `sample_batch({}, {DENSE_WRITES}, {})`) | {} |",
+        ChunkCircuit::Dense.template(),
+        thousands(r.dense_constraints as u64),
+        SAMPLE.0,
+        SAMPLE.2,
+        r.chunk_dense.cell()
+    )?;
+    writeln!(
+        md,
+        "| **proven writes per second, dense chunks** ({DENSE_WRITES} / that median: writes within 1,024 consecutive entries — a chain of up to 1,024 entries, a batch's new entries) | **{:.1}** |",
+        r.dense_writes_per_second()
+    )?;
+    writeln!(
+        md,
+        "\nThe prover picks the circuit per chunk (`fractal_prover::chunk_plan`: the fewest chunks); \
+         both prove over the same 2¹⁸ domain, so a chunk costs about the same time either way (dense \
+         over wide here: {:.2}×), and a batch's rate lies between the two figures, by how close \
+         together its writes are.",
+        r.chunk_dense.median() / r.chunk_dev.median()
     )?;
 
     writeln!(md, "\n## Constraints per write\n")?;
@@ -796,9 +843,9 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
         Some(g) => {
             writeln!(
                 md,
-                "On {} (its default hardfork): `Groth16Verifier` and `Groth16BatchVerifier` deployed \
-                 from the forge artifacts, then a transaction calling `verifyProof` with real proofs \
-                 made with the development key, each first checked with `eth_call` to return true; \
+                "On {} (its default hardfork): `Groth16Verifier`, `Groth16DenseVerifier` and \
+                 `Groth16BatchVerifier` deployed from the forge artifacts, then a transaction calling \
+                 `verifyProof` with real proofs made with the development keys, each first checked with `eth_call` to return true; \
                  the gas its receipt reports. (Not `eth_estimateGas`: the verifier returns false \
                  rather than reverting when a precompile call runs out of gas, so the estimate is the \
                  gas of a failing check.) Transaction gas: 21,000, the calldata (16 gas per non-zero \
@@ -810,21 +857,19 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
                 "| call | transaction gas | of which calldata | per chunk |"
             )?;
             writeln!(md, "|---|---:|---:|---:|")?;
-            for (chunks, gas, calldata) in &g.batches {
+            for (what, chunks, writes, gas, calldata) in &g.batches {
                 writeln!(
                     md,
-                    "| `Groth16BatchVerifier.verifyProof`, {chunks} chunk{} ({} writes) | {} | {} | {} |",
-                    if *chunks == 1 { "" } else { "s" },
-                    chunks * CHUNK_WRITES,
+                    "| `Groth16BatchVerifier.verifyProof`, {what} ({writes} writes) | {} | {} | {} |",
                     thousands(*gas),
                     thousands(*calldata),
                     thousands(gas / *chunks as u64)
                 )?;
             }
-            if let [(1, one, _), (2, two, _)] = g.batches.as_slice() {
+            if let [(_, 1, _, one, _), _, (_, 2, _, two, _)] = g.batches.as_slice() {
                 writeln!(
                     md,
-                    "| a further chunk (2 chunks − 1 chunk) | {} | | |",
+                    "| a further chunk (2 chunks − 1 wide chunk) | {} | | |",
                     thousands(two - one)
                 )?;
             }
@@ -838,6 +883,11 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
                 md,
                 "| deploy `Groth16Verifier` (gas used) | {} | | |",
                 thousands(g.deploy_chunk_verifier)
+            )?;
+            writeln!(
+                md,
+                "| deploy `Groth16DenseVerifier` (gas used) | {} | | |",
+                thousands(g.deploy_dense_verifier)
             )?;
             writeln!(
                 md,
@@ -897,6 +947,14 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
             "met": x.unblinded >= TARGET_SPEEDUP,
         })),
         "provenWritesPerSecond": r.writes_per_second(),
+        "provenWritesPerSecondDense": r.dense_writes_per_second(),
+        "dense": {
+            "template": ChunkCircuit::Dense.template(),
+            "circuitHash": r.dense_circuit_hash,
+            "constraints": r.dense_constraints,
+            "writesPerChunk": DENSE_WRITES,
+            "chunkProofDevelopmentKey": r.chunk_dense.json(),
+        },
         "constraints": {
             "chunk": r.constraints,
             "chunk1": r.constraints_one_write,
@@ -914,8 +972,9 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
             "deployGroth16Verifier": g.deploy_chunk_verifier,
             "deployGroth16BatchVerifier": g.deploy_batch_verifier,
             "chunkVerifierDirect": { "gas": g.chunk_direct, "calldataGas": g.chunk_direct_calldata },
-            "batchVerifier": g.batches.iter().map(|(chunks, gas, calldata)| json!({
-                "chunks": chunks, "gas": gas, "calldataGas": calldata, "gasPerChunk": gas / *chunks as u64,
+            "deployGroth16DenseVerifier": g.deploy_dense_verifier,
+            "batchVerifier": g.batches.iter().map(|(what, chunks, writes, gas, calldata)| json!({
+                "batch": what, "chunks": chunks, "writes": writes, "gas": gas, "calldataGas": calldata, "gasPerChunk": gas / *chunks as u64,
             })).collect::<Vec<_>>(),
         })),
     })
@@ -925,28 +984,52 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
 pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     ensure!(settings.repeats > 0, "--repeats must be positive");
     let load_at_start = load_average();
-    let files = CircuitFiles::in_dir(&settings.circuit_dir);
+    let files = CircuitFiles::of(&settings.circuit_dir, ChunkCircuit::Wide);
+    let dense_files = CircuitFiles::of(&settings.circuit_dir, ChunkCircuit::Dense);
     files.check()?;
+    dense_files.check()?;
     let circuit_hash = files.hash()?;
+    let dense_circuit_hash = dense_files.hash()?;
     let keys_dir = settings.circuit_dir.join("keys");
     let scratch = settings.circuit_dir.join("bench");
     std::fs::create_dir_all(&scratch)?;
 
     let (existing, writes, messages) = SAMPLE;
     let sample = sample_batch(existing, writes, messages)?;
-    let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data())?;
+    let chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.data(),
+        &[ChunkCircuit::Wide],
+    )?;
     let [chunk] = chunks.as_slice() else {
         bail!("the sample batch makes {} chunks, want one", chunks.len());
     };
+    let dense_sample = sample_batch(existing, DENSE_WRITES as u64, messages)?;
+    let dense_chunks = batch_chunks(
+        &dense_sample.header,
+        dense_sample.chain_id,
+        &dense_sample.data(),
+        &[ChunkCircuit::Dense],
+    )?;
+    let [dense_chunk] = dense_chunks.as_slice() else {
+        bail!(
+            "the dense sample batch makes {} chunks, want one",
+            dense_chunks.len()
+        );
+    };
 
-    tracing::info!("loading the development key (made and cached on first use)");
-    let dev_keys = KeyStore::new(&keys_dir).development(&files)?;
+    tracing::info!("loading the development keys (made and cached on first use)");
+    let store = KeyStore::new(&keys_dir);
+    let dev_keys = store.development(&files)?;
+    let dense_keys = store.development(&dense_files)?;
+    let dense_constraints = dense_keys.info.constraints;
     let (dev_proving_key_bytes, dev_verifying_key_bytes) = (
         dev_keys.info.proving_key_bytes,
         dev_keys.info.verifying_key_bytes,
     );
     let constraints = dev_keys.info.constraints;
-    let prover = Groth16Prover::new(&files, dev_keys)?;
+    let prover = Groth16Prover::new(&files, dev_keys)?.with_circuit(&dense_files, dense_keys)?;
 
     let key_dir = keys_dir
         .join(format!("{circuit_hash:x}"))
@@ -962,7 +1045,9 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     let matrices = fractal_prover::CircuitMatrices::new(&read_r1cs(&files)?);
 
     ensure!(
-        prover.witness_generator().is_native(),
+        ChunkCircuit::ALL
+            .into_iter()
+            .all(|c| prover.witness_generator(c).is_some_and(|g| g.is_native())),
         "the native witness generator was not built: run `make circuits`"
     );
     let (witness, witness_runs) = repeat(settings.repeats, "witness, native", || {
@@ -987,7 +1072,9 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     let single = |proof: EvmProof| BatchProof {
         carries: carries.to_vec(),
         proofs: vec![proof],
+        circuits: vec![ChunkCircuit::Wide.id()],
     };
+    let snarkjs_vk = |circuit| (circuit == ChunkCircuit::Wide).then_some(&pk.vk);
     // arkworks' own prover (ark-groth16, arkworks' multi-scalar multiplication), then the publisher's
     // (`CircuitMatrices::prove`: the same proof, this crate's batched-affine multiplication).
     let prove = |blinding, engine| {
@@ -1021,7 +1108,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     ] {
         ensure!(
             verify_batch(
-                &pk.vk,
+                snarkjs_vk,
                 &sample.header,
                 sample.chain_id,
                 &single(to_evm(proof))
@@ -1062,7 +1149,7 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         );
         let proof = evm_proof(&read_json(&proof_json)?)?;
         ensure!(
-            verify_batch(&pk.vk, &sample.header, sample.chain_id, &single(proof))?,
+            verify_batch(snarkjs_vk, &sample.header, sample.chain_id, &single(proof))?,
             "snarkjs's proof does not verify under the key"
         );
         Some(Snarkjs { start, prove })
@@ -1071,6 +1158,11 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     let (dev_proof, chunk_dev) = repeat(settings.repeats, "prove_chunk, development key", || {
         Ok(prover.prove_chunk(chunk)?)
     })?;
+    let (dense_proof, chunk_dense) = repeat(
+        settings.repeats,
+        "prove_chunk, dense chunk, development key",
+        || Ok(prover.prove_chunk(dense_chunk)?),
+    )?;
 
     tracing::info!("constraints of the one-write chunk circuit");
     let constraints_one_write = chunk_constraints(&settings.circuit_dir, 1)?;
@@ -1078,23 +1170,47 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
     let gas = if settings.skip_gas {
         None
     } else {
-        tracing::info!("proving a 2-chunk batch with the development key, for the gas");
+        tracing::info!("proving a 2-chunk batch with the development keys, for the gas");
         let two = sample_batch(existing, 2 * writes, messages)?;
         let two_proof = prover.prove_batch(&two.header, two.chain_id, &two.data(), |_, _| {})?;
         ensure!(
-            two_proof.proofs.len() == 2,
-            "the 2-chunk sample makes {} chunks",
-            two_proof.proofs.len()
+            two_proof.circuits == [ChunkCircuit::Dense.id(), ChunkCircuit::Wide.id()],
+            "the 2-chunk sample makes chunks of circuits {:?}, want dense then wide",
+            two_proof.circuits
         );
         let dev_evm = to_evm(&dev_proof);
+        let dense = BatchProof {
+            carries: vec![
+                dense_chunk.public[PUBLIC_INPUT_COUNT],
+                dense_chunk.public[PUBLIC_INPUT_COUNT + 1],
+            ],
+            proofs: vec![to_evm(&dense_proof)],
+            circuits: vec![ChunkCircuit::Dense.id()],
+        };
         let proofs = [
-            (sample.header.clone(), single(dev_evm)),
-            (two.header, two_proof),
+            (
+                "1 wide chunk".to_owned(),
+                writes as usize,
+                sample.header.clone(),
+                single(dev_evm),
+            ),
+            (
+                "1 dense chunk".to_owned(),
+                DENSE_WRITES,
+                dense_sample.header.clone(),
+                dense,
+            ),
+            (
+                "2 chunks, dense and wide".to_owned(),
+                2 * writes as usize,
+                two.header,
+                two_proof,
+            ),
         ];
         Some(
             measure_gas(
                 &settings,
-                circuit_hash,
+                [circuit_hash, dense_circuit_hash],
                 sample.chain_id,
                 &proofs,
                 (&dev_evm, &chunk.public),
@@ -1118,6 +1234,9 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         ours_blinded,
         ours_unblinded,
         chunk_dev,
+        chunk_dense,
+        dense_circuit_hash,
+        dense_constraints,
         snarkjs,
         dev_proving_key_bytes,
         dev_verifying_key_bytes,

@@ -13,7 +13,7 @@ use fractal_publisher::{
 /// Which proofs the publisher submits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ProofSystem {
-    /// Groth16 proofs of the chunk circuit, for `Groth16BatchVerifier` (keys from `fractal setup`).
+    /// Groth16 proofs of the chunk circuits, for `Groth16BatchVerifier` (keys from `fractal setup`).
     Groth16,
     /// The INSECURE development "proof" that only `DevelopmentVerifier` accepts.
     Development,
@@ -23,12 +23,12 @@ alloy::sol! {
     #[sol(rpc)]
     interface IVerifierProbe {
         function verifier() external view returns (address);
-        function CHUNK_VERIFIER() external view returns (address);
+        function WIDE_VERIFIER() external view returns (address);
     }
 }
 
 /// The proofs the chain's verifier takes: Groth16 when the settlement's verifier answers
-/// `CHUNK_VERIFIER()` (a `Groth16BatchVerifier`), the development proof otherwise.
+/// `WIDE_VERIFIER()` (a `Groth16BatchVerifier`), the development proof otherwise.
 async fn detect_proof_system(
     l1_rpc: &Url,
     settlement: alloy::primitives::Address,
@@ -40,7 +40,7 @@ async fn detect_proof_system(
         .await
         .wrap_err_with(|| format!("asking settlement {settlement} for its verifier"))?;
     let system = match IVerifierProbe::new(verifier, &provider)
-        .CHUNK_VERIFIER()
+        .WIDE_VERIFIER()
         .call()
         .await
     {
@@ -55,11 +55,11 @@ async fn detect_proof_system(
 #[derive(Debug, Clone, Args)]
 pub(crate) struct ProverArgs {
     /// Which proofs to submit. `fractal publisher` asks the chain's verifier on the parent when this
-    /// is not given (a `Groth16BatchVerifier` answers `CHUNK_VERIFIER()`); `fractal devnet` deploys the
+    /// is not given (a `Groth16BatchVerifier` answers `WIDE_VERIFIER()`); `fractal devnet` deploys the
     /// development verifier unless it is `groth16`.
     #[arg(long, value_enum)]
     pub(crate) prover: Option<ProofSystem>,
-    /// The compiled chunk circuit (`make circuits`).
+    /// The compiled chunk circuits (`make circuits`).
     #[arg(long, default_value = "circuits/build")]
     pub(crate) circuit_dir: PathBuf,
     /// The key cache of `fractal setup` (development keys are made there if missing).
@@ -68,22 +68,41 @@ pub(crate) struct ProverArgs {
 }
 
 impl ProverArgs {
-    /// The Groth16 prover with the cached keys of the compiled circuit (a ceremony key when one is
-    /// cached, else the development key, made if missing).
+    /// The Groth16 prover with the cached keys of both compiled chunk circuits: ceremony keys when
+    /// they are cached, else the development keys (made if missing) — never one of each, since the
+    /// deployed verifiers come from one setup.
     pub(crate) fn groth16(&self) -> Result<fractal_prover::Groth16Prover> {
-        let files = fractal_prover::CircuitFiles::in_dir(&self.circuit_dir);
-        files.check()?;
+        let files = fractal_prover::CircuitFiles::all(&self.circuit_dir);
+        for files in &files {
+            files.check()?;
+        }
         let store = fractal_prover::KeyStore::new(&self.keys_dir);
-        let keys = match store.load(&files, fractal_prover::KeyKind::Ceremony)? {
-            Some(keys) => keys,
-            None => {
-                tracing::warn!(
-                    "proving with the development key: INSECURE (its toxic waste is public)"
-                );
-                store.development(&files)?
-            }
-        };
-        Ok(fractal_prover::Groth16Prover::new(&files, keys)?)
+        let mut ceremony = Vec::with_capacity(files.len());
+        for files in &files {
+            ceremony.push(store.load(files, fractal_prover::KeyKind::Ceremony)?);
+        }
+        if ceremony.iter().all(Option::is_some) {
+            let mut keys = ceremony.into_iter().flatten();
+            return Ok(fractal_prover::Groth16Prover::with_circuits(
+                &files,
+                |_| {
+                    keys.next()
+                        .ok_or_else(|| fractal_prover::Error::Key("a key is missing".into()))
+                },
+            )?);
+        }
+        if let Some(i) = ceremony.iter().position(Option::is_some) {
+            eyre::bail!(
+                "a ceremony key is cached for the {} chunk circuit but not for every circuit: run \
+                 `fractal setup --zkey <wide> --dense-zkey <dense>`",
+                files[i].circuit
+            );
+        }
+        tracing::warn!("proving with the development keys: INSECURE (their toxic waste is public)");
+        Ok(fractal_prover::Groth16Prover::with_circuits(
+            &files,
+            |files| store.development(files),
+        )?)
     }
 }
 

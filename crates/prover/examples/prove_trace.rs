@@ -1,4 +1,4 @@
-//! Where a chunk proof's time goes: proves the benchmark's chunk (`sample_batch(64, CHUNK_WRITES, 3)`) with the
+//! Where a chunk proof's time goes: proves the benchmark's chunk (`sample_batch(64, 28, 3)`) with the
 //! development key three times, timing the witness, the publisher's `prove_chunk` (witness, checks,
 //! proof) and the bare proof by both engines (this crate's batched-affine MSMs and ark-groth16's own).
 //! Built with ark-std's `print-trace` feature, ark-groth16 prints its timers for each step of its proof
@@ -15,19 +15,29 @@ use std::time::Instant;
 
 use ark_groth16::r1cs_to_qap::LibsnarkReduction;
 use fractal_prover::{
-    Blinding, CircuitFiles, CircuitMatrices, Groth16Prover, KeyStore, ProverEngine, batch_chunks,
-    read_r1cs, sample_batch,
+    Blinding, ChunkCircuit, CircuitFiles, CircuitMatrices, Groth16Prover, KeyStore, ProverEngine,
+    batch_chunks, read_r1cs, sample_batch,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let files = CircuitFiles::in_dir("circuits/build");
+    let files = CircuitFiles::of("circuits/build", ChunkCircuit::Wide);
     let keys = KeyStore::new("circuits/build/keys").development(&files)?;
     let prover = Groth16Prover::new(&files, keys)?;
     let matrices = CircuitMatrices::new(&read_r1cs(&files)?);
-    let pk = &prover.keys().proving;
-    let sample = sample_batch(64, fractal_prover::CHUNK_WRITES as u64, 3)?;
-    let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data())?;
-    let native = prover.witness_generator().is_native();
+    let pk = &prover
+        .keys(ChunkCircuit::Wide)
+        .expect("the wide key")
+        .proving;
+    let sample = sample_batch(64, ChunkCircuit::Wide.writes() as u64, 3)?;
+    let chunks = batch_chunks(
+        &sample.header,
+        sample.chain_id,
+        &sample.data(),
+        &[ChunkCircuit::Wide],
+    )?;
+    let native = prover
+        .witness_generator(ChunkCircuit::Wide)
+        .is_some_and(|g| g.is_native());
     for run in 1..=3 {
         let started = Instant::now();
         let witness = prover.witness(&chunks[0])?;

@@ -16,15 +16,102 @@ use num_bigint::BigInt;
 
 use crate::{Error, Result, error::io};
 
-/// Writes one chunk proof covers (`main.circom`): the most bound writes (a state-tree write and the
-/// pubdata row publishing it) that keep the circuit within 2¹⁸ constraints, the proving domain's size
-/// (docs/proofs.md).
-pub const CHUNK_WRITES: usize = 28;
-/// Levels of the subtree a chunk's writes go into (`main.circom`): a chunk's rows are at positions of
-/// one subtree of 4¹⁰ entries, whose path to the state root the chunk proves once.
-pub const CHUNK_SUBTREE_LEVELS: usize = 10;
-/// Levels of a chunk's subtree path, from the subtree's root to the state root.
-pub const CHUNK_UPPER_LEVELS: usize = STATE_TREE_DEPTH - CHUNK_SUBTREE_LEVELS;
+/// The chunk circuits: two instances of `BatchChunk` proving the same statement — a chunk's rows take
+/// the carried state from its `carryIn` to its `carryOut` — with the same public inputs, sized for the
+/// 2¹⁸ proving domain (docs/proofs.md, "Dense chunks"). The prover picks one per chunk
+/// ([`chunk_plan`]); `Groth16BatchVerifier` holds a verifier for each and reads which one a chunk used
+/// from the proof ([`ChunkCircuit::id`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChunkCircuit {
+    /// `main.circom`, `BatchChunk(28, 16, 10, 16, 10)`: up to 28 writes into one subtree of 10 levels
+    /// (4¹⁰ positions) — any chunk of a chain below 4¹⁰ entries.
+    Wide,
+    /// `dense.circom`, `BatchChunk(43, 16, 5, 16, 10)`: up to 43 writes into one subtree of 5 levels
+    /// (4⁵ = 1,024 positions) — writes that lie close together, as a young chain's or a batch's new
+    /// entries do.
+    Dense,
+}
+
+impl ChunkCircuit {
+    /// Both circuits, in [`ChunkCircuit::id`] order.
+    pub const ALL: [Self; 2] = [Self::Wide, Self::Dense];
+
+    /// Its number in a batch proof (`Groth16BatchVerifier`'s `circuits` array).
+    pub const fn id(self) -> u8 {
+        match self {
+            Self::Wide => 0,
+            Self::Dense => 1,
+        }
+    }
+
+    /// The circuit numbered `id`.
+    pub fn from_id(id: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The name of its main file in `circuits/src` (without `.circom`) and of its outputs in
+    /// `circuits/build`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Wide => "main",
+            Self::Dense => "dense",
+        }
+    }
+
+    /// Rows (bound writes) per chunk: the most that keep the circuit within the 2¹⁸ domain.
+    pub const fn writes(self) -> usize {
+        match self {
+            Self::Wide => 28,
+            Self::Dense => 43,
+        }
+    }
+
+    /// Levels of the subtree a chunk's rows write into; the chunk proves that subtree's path to the
+    /// state root once.
+    pub const fn subtree_levels(self) -> usize {
+        match self {
+            Self::Wide => 10,
+            Self::Dense => 5,
+        }
+    }
+
+    /// Levels of a chunk's subtree path, from the subtree's root to the state root.
+    pub const fn upper_levels(self) -> usize {
+        STATE_TREE_DEPTH - self.subtree_levels()
+    }
+
+    /// The index of the subtree of this circuit holding entry `index`.
+    pub const fn subtree_of(self, index: u64) -> u64 {
+        index >> (2 * self.subtree_levels())
+    }
+
+    /// The name of its generated verifier contract (`contracts/src/settlement/<name>.sol`).
+    pub const fn verifier_contract(self) -> &'static str {
+        match self {
+            Self::Wide => "Groth16Verifier",
+            Self::Dense => "Groth16DenseVerifier",
+        }
+    }
+
+    /// The `BatchChunk` instance, as its main file writes it.
+    pub fn template(self) -> String {
+        format!(
+            "BatchChunk({}, {STATE_TREE_DEPTH}, {}, {CHUNK_MESSAGES}, 10)",
+            self.writes(),
+            self.subtree_levels()
+        )
+    }
+}
+
+impl std::fmt::Display for ChunkCircuit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Wide => "wide",
+            Self::Dense => "dense",
+        })
+    }
+}
+
 /// Messages a batch may send to be provable: the last chunk computes the message root from them.
 pub const CHUNK_MESSAGES: usize = 16;
 /// Public inputs of one chunk proof: the batch's 17 (`docs/encodings.md`), then the hashes of the
@@ -36,28 +123,40 @@ pub const CARRIED_STATE: usize = 8;
 /// Most chunks one batch proof may have (the circuit bounds the count by 2^16).
 pub const MAX_CHUNKS: usize = 1 << 16;
 
-/// The compiled chunk circuit: the witness calculators (native and `.wasm`) and the constraint system
+/// A compiled chunk circuit: the witness calculators (native and `.wasm`) and the constraint system
 /// (`.r1cs`).
 #[derive(Debug, Clone)]
 pub struct CircuitFiles {
-    /// `main_js/main.wasm`.
+    /// Which circuit they are.
+    pub circuit: ChunkCircuit,
+    /// `<name>_js/<name>.wasm`.
     pub wasm: PathBuf,
-    /// `main.r1cs`.
+    /// `<name>.r1cs`.
     pub r1cs: PathBuf,
-    /// `main_c_cpp/main_c`: circom's C++ witness generator built with g++ (it reads `main_c.dat`
+    /// `<name>_cpp/<name>`: circom's C++ witness generator built with g++ (it reads `<name>.dat`
     /// beside itself). Optional: without it the prover uses the `.wasm` calculator.
     pub native: PathBuf,
 }
 
 impl CircuitFiles {
-    /// The files `make circuits` writes into `dir` (`circuits/build`).
-    pub fn in_dir(dir: impl AsRef<Path>) -> Self {
+    /// The files of `circuit` that `make circuits` writes into `dir` (`circuits/build`).
+    pub fn of(dir: impl AsRef<Path>, circuit: ChunkCircuit) -> Self {
         let dir = dir.as_ref();
+        let name = circuit.name();
         Self {
-            wasm: dir.join("main_js").join("main.wasm"),
-            r1cs: dir.join("main.r1cs"),
-            native: dir.join("main_c_cpp").join("main_c"),
+            circuit,
+            wasm: dir.join(format!("{name}_js")).join(format!("{name}.wasm")),
+            r1cs: dir.join(format!("{name}.r1cs")),
+            native: dir.join(format!("{name}_cpp")).join(name),
         }
+    }
+
+    /// The files of both circuits in `dir`.
+    pub fn all(dir: impl AsRef<Path>) -> Vec<Self> {
+        ChunkCircuit::ALL
+            .into_iter()
+            .map(|circuit| Self::of(dir.as_ref(), circuit))
+            .collect()
     }
 
     /// The circuit's identity: keccak256 of its `.r1cs` file. Keys are cached under it and the
@@ -101,8 +200,8 @@ pub struct WriteRow {
     pub old_value: U256,
     /// The value after.
     pub new_value: U256,
-    /// The position's inclusion proof in the whole tree (the chunk takes its lower
-    /// [`CHUNK_SUBTREE_LEVELS`] levels from the row, the rest once for the chunk).
+    /// The position's inclusion proof in the whole tree (the chunk takes the levels of its subtree
+    /// from the row, the rest once for the chunk).
     pub siblings: StateProof,
 }
 
@@ -299,42 +398,47 @@ fn check_rows(
     Ok(())
 }
 
-/// The subtree of [`CHUNK_SUBTREE_LEVELS`] levels a chunk's rows write into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The subtree of [`ChunkCircuit::subtree_levels`] levels a chunk's rows write into.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChunkSubtree {
-    /// Its index among the 4⁶ subtrees of its level (a position's index >> 20).
+    /// Its index among the subtrees of its level ([`ChunkCircuit::subtree_of`]).
     pub index: u64,
     /// Its root before the chunk's rows.
     pub root: U256,
-    /// The siblings of its path to the state root, from its level up.
-    pub siblings: [[U256; 3]; CHUNK_UPPER_LEVELS],
+    /// The siblings of its path to the state root, from its level up
+    /// ([`ChunkCircuit::upper_levels`] of them).
+    pub siblings: Vec<[U256; 3]>,
 }
 
 impl ChunkSubtree {
-    /// The subtree of the first write `write` of a chunk: its index, its root before the write (the old
-    /// leaf hashed up the write's lower siblings) and the write's upper siblings.
-    fn of(write: &WriteWitness) -> Result<Self> {
+    /// The placeholder of a chunk of padding only: index 0, root 0, zero siblings (unchecked).
+    pub fn empty(circuit: ChunkCircuit) -> Self {
+        Self {
+            index: 0,
+            root: U256::ZERO,
+            siblings: vec![[U256::ZERO; 3]; circuit.upper_levels()],
+        }
+    }
+
+    /// The subtree of `circuit` holding the first write `write` of a chunk: its index, its root
+    /// before the write (the old leaf hashed up the write's lower siblings) and the write's upper
+    /// siblings.
+    fn of(circuit: ChunkCircuit, write: &WriteWitness) -> Result<Self> {
+        let levels = circuit.subtree_levels();
         let old_leaf = match write.kind {
             WriteKind::Insert => U256::ZERO,
             _ => state_leaf(write.key, write.old_value)?,
         };
-        let mut siblings = [[U256::ZERO; 3]; CHUNK_UPPER_LEVELS];
-        siblings.copy_from_slice(&write.siblings[CHUNK_SUBTREE_LEVELS..]);
         Ok(Self {
-            index: subtree_of(write.index),
+            index: circuit.subtree_of(write.index),
             root: path_node(
-                write.index & ((1 << (2 * CHUNK_SUBTREE_LEVELS)) - 1),
+                write.index & ((1 << (2 * levels)) - 1),
                 old_leaf,
-                &write.siblings[..CHUNK_SUBTREE_LEVELS],
+                &write.siblings[..levels],
             )?,
-            siblings,
+            siblings: write.siblings[levels..].to_vec(),
         })
     }
-}
-
-/// The index of the chunk subtree holding entry `index`.
-pub fn subtree_of(index: u64) -> u64 {
-    index >> (2 * CHUNK_SUBTREE_LEVELS)
 }
 
 /// Everything one chunk proof takes: its public inputs and the private witness rows.
@@ -344,15 +448,17 @@ pub struct ChunkInput {
     pub batch: u64,
     /// The chunk index.
     pub index: usize,
+    /// The circuit that proves it.
+    pub circuit: ChunkCircuit,
     /// The public inputs.
     pub public: [U256; CHUNK_PUBLIC_INPUTS],
     /// The carried state before the chunk (`public[17]` is its hash).
     pub state_in: CarriedState,
-    /// The subtree the rows write into: its index among the subtrees of [`CHUNK_SUBTREE_LEVELS`]
-    /// levels, its root before the rows, and the siblings of its path to the state root (anything, and
-    /// unchecked, for a chunk of padding only).
+    /// The subtree the rows write into: its index among the subtrees of its circuit's level, its root
+    /// before the rows, and the siblings of its path to the state root (anything, and unchecked, for a
+    /// chunk of padding only).
     pub subtree: ChunkSubtree,
-    /// Exactly [`CHUNK_WRITES`] rows.
+    /// Exactly [`ChunkCircuit::writes`] rows.
     pub rows: Vec<WriteRow>,
     /// The number of messages (non-zero only in the last chunk).
     pub message_count: usize,
@@ -407,7 +513,7 @@ impl ChunkInput {
                 "siblings".into(),
                 self.rows
                     .iter()
-                    .flat_map(|r| r.siblings[..CHUNK_SUBTREE_LEVELS].iter().flatten())
+                    .flat_map(|r| r.siblings[..self.circuit.subtree_levels()].iter().flatten())
                     .copied()
                     .map(big)
                     .collect(),
@@ -436,25 +542,54 @@ impl ChunkInput {
     }
 }
 
-/// How a batch's rows (in ascending entry index) are cut into chunks: runs of at most [`CHUNK_WRITES`]
-/// rows of one subtree ([`subtree_of`]), each as long as it can be; one empty chunk for no rows.
-pub fn chunk_ranges(rows: &[RowFields]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut begin = 0;
-    while begin < rows.len() {
-        let subtree = subtree_of(rows[begin].index);
-        let end = rows[begin..]
+/// The longest run of `rows` from `begin` that one chunk of `circuit` takes: at most
+/// [`ChunkCircuit::writes`] rows, all in one of its subtrees.
+fn longest_run(rows: &[RowFields], begin: usize, circuit: ChunkCircuit) -> usize {
+    let subtree = circuit.subtree_of(rows[begin].index);
+    rows[begin..]
+        .iter()
+        .take(circuit.writes())
+        .position(|row| circuit.subtree_of(row.index) != subtree)
+        .map_or((begin + circuit.writes()).min(rows.len()), |n| begin + n)
+}
+
+/// How a batch's rows (in ascending entry index) are cut into chunks, and which of `circuits` proves
+/// each: the fewest chunks (every chunk proves over the same 2¹⁸ domain, so the fewest is the least
+/// proving work), each a run of rows one chunk of its circuit takes; among plans of as many chunks, the
+/// one whose chunks are longest first, then the earlier circuit of `circuits` (so the last chunk is the
+/// short one). One chunk of `circuits[0]` for no rows. Since a chunk of fewer rows is always possible,
+/// each run is the longest its circuit takes from where it starts. `circuits` must not be empty.
+pub fn chunk_plan(
+    rows: &[RowFields],
+    circuits: &[ChunkCircuit],
+) -> Vec<(std::ops::Range<usize>, ChunkCircuit)> {
+    let Some(&default) = circuits.first() else {
+        return Vec::new();
+    };
+    if rows.is_empty() {
+        return vec![(0..0, default)];
+    }
+    // fewest[i]: the fewest chunks for rows[i..], and the first chunk's end and circuit.
+    let n = rows.len();
+    let mut fewest = vec![(0usize, n, default); n + 1];
+    for begin in (0..n).rev() {
+        fewest[begin] = circuits
             .iter()
-            .take(CHUNK_WRITES)
-            .position(|row| subtree_of(row.index) != subtree)
-            .map_or((begin + CHUNK_WRITES).min(rows.len()), |n| begin + n);
-        ranges.push(begin..end);
+            .map(|&circuit| {
+                let end = longest_run(rows, begin, circuit);
+                (1 + fewest[end].0, end, circuit)
+            })
+            .min_by_key(|&(count, end, _)| (count, std::cmp::Reverse(end)))
+            .expect("at least one circuit");
+    }
+    let mut plan = Vec::with_capacity(fewest[0].0);
+    let mut begin = 0;
+    while begin < n {
+        let (_, end, circuit) = fewest[begin];
+        plan.push((begin..end, circuit));
         begin = end;
     }
-    if ranges.is_empty() {
-        ranges.push(0..0);
-    }
-    ranges
+    plan
 }
 
 /// The public inputs of chunk `index` of `count` carrying the state from `carry_in` to `carry_out`.
@@ -489,7 +624,8 @@ pub struct BatchData<'a> {
     pub message_leaves: &'a [U256],
 }
 
-/// The chunk inputs proving batch `header` of chain `chain_id`. Refuses — before any proving work — a
+/// The chunk inputs proving batch `header` of chain `chain_id` with the chunk circuits `circuits`
+/// ([`chunk_plan`] picks one per chunk; at least one). Refuses — before any proving work — a
 /// batch whose writes do not take its previous state root to its new one, whose writes and rows do
 /// not pair up (same index, a first write where the position was empty), whose rows do not cover its
 /// write run or disagree with the header's write binding (`rowCommitment`, `writesEvaluation`,
@@ -499,9 +635,13 @@ pub fn batch_chunks(
     header: &BatchHeader,
     chain_id: u64,
     data: &BatchData<'_>,
+    circuits: &[ChunkCircuit],
 ) -> Result<Vec<ChunkInput>> {
     let batch = header.batchNumber;
     let refuse = |reason: String| Error::Refused { batch, reason };
+    if circuits.is_empty() {
+        return Err(refuse("no chunk circuit to prove it with".into()));
+    }
     let BatchData {
         pubdata,
         rows,
@@ -550,8 +690,8 @@ pub fn batch_chunks(
             header.messageRoot
         )));
     }
-    let ranges = chunk_ranges(rows);
-    let count = ranges.len();
+    let plan = chunk_plan(rows, circuits);
+    let count = plan.len();
     if count > MAX_CHUNKS {
         return Err(refuse(format!(
             "{} writes need {count} chunks, at most {MAX_CHUNKS} are allowed",
@@ -562,14 +702,14 @@ pub fn batch_chunks(
     let base = header.public_inputs(chain_id)?;
     let mut chunks = Vec::with_capacity(count);
     let mut state_in = batch_start(prev);
-    for (index, range) in ranges.into_iter().enumerate() {
+    for (index, (range, circuit)) in plan.into_iter().enumerate() {
         let (begin, end) = (range.start, range.end);
         let subtree = match writes.get(begin..end) {
             Some([first, rest @ ..]) => {
-                let subtree = ChunkSubtree::of(first)?;
+                let subtree = ChunkSubtree::of(circuit, first)?;
                 if let Some(i) = rest
                     .iter()
-                    .position(|w| w.siblings[CHUNK_SUBTREE_LEVELS..] != subtree.siblings)
+                    .position(|w| w.siblings[circuit.subtree_levels()..] != subtree.siblings[..])
                 {
                     return Err(refuse(format!(
                         "write {} has other siblings above its subtree than write {begin}, in the \
@@ -580,7 +720,7 @@ pub fn batch_chunks(
                 }
                 subtree
             }
-            _ => ChunkSubtree::default(),
+            _ => ChunkSubtree::empty(circuit),
         };
         let state_out = advance(&state_in, &rows[begin..end], &writes[begin..end], run, z)?;
         let mut chunk_rows: Vec<WriteRow> = writes[begin..end]
@@ -588,7 +728,7 @@ pub fn batch_chunks(
             .zip(&rows[begin..end])
             .map(|(write, row)| WriteRow::new(write, row))
             .collect();
-        chunk_rows.resize(CHUNK_WRITES, WriteRow::padding());
+        chunk_rows.resize(circuit.writes(), WriteRow::padding());
         let last = index + 1 == count;
         let mut messages = if last {
             message_leaves.to_vec()
@@ -600,6 +740,7 @@ pub fn batch_chunks(
         chunks.push(ChunkInput {
             batch,
             index,
+            circuit,
             public: chunk_public_inputs(&base, carry(&state_in)?, carry(&state_out)?, index, count),
             state_in,
             subtree,
@@ -618,13 +759,26 @@ mod tests {
     use crate::sample_batch;
     use fractal_primitives::STATE_TREE_CAPACITY;
 
+    const WIDE: &[ChunkCircuit] = &[ChunkCircuit::Wide];
+
     #[test]
     fn chunks_cover_the_writes_and_chain_their_carries() {
-        let w = CHUNK_WRITES as u64;
+        let w = ChunkCircuit::Wide.writes() as u64;
+        let d = ChunkCircuit::Dense.writes() as u64;
         let n = fractal_primitives::PUBLIC_INPUT_COUNT;
-        for (writes, chunks) in [(0, 1), (1, 1), (w, 1), (w + 1, 2), (2 * w + 8, 3)] {
+        for (circuits, writes, chunks) in [
+            (WIDE, 0, 1),
+            (WIDE, 1, 1),
+            (WIDE, w, 1),
+            (WIDE, w + 1, 2),
+            (WIDE, 2 * w + 8, 3),
+            (&ChunkCircuit::ALL[..], w + 1, 1),
+            (&ChunkCircuit::ALL[..], d + 1, 2),
+            (&ChunkCircuit::ALL[..], 2 * d + 8, 3),
+        ] {
             let sample = sample_batch(50, writes, 2).unwrap();
-            let inputs = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
+            let inputs =
+                batch_chunks(&sample.header, sample.chain_id, &sample.data(), circuits).unwrap();
             assert_eq!(inputs.len(), chunks, "{writes} writes");
             let base = sample.header.public_inputs(sample.chain_id).unwrap();
             let start = batch_start(base[3]);
@@ -636,7 +790,8 @@ mod tests {
             }
             for (j, chunk) in inputs.iter().enumerate() {
                 assert_eq!(chunk.public[n], carry(&chunk.state_in).unwrap());
-                assert_eq!(chunk.rows.len(), CHUNK_WRITES);
+                assert_eq!(chunk.rows.len(), chunk.circuit.writes());
+                assert_eq!(chunk.subtree.siblings.len(), chunk.circuit.upper_levels());
                 assert_eq!(chunk.messages.len(), CHUNK_MESSAGES);
                 assert_eq!(chunk.public[..n], base[..]);
                 assert_eq!(chunk.public[n + 2], U256::from(j));
@@ -644,6 +799,22 @@ mod tests {
             }
             assert_eq!(inputs[chunks - 1].message_count, 2);
         }
+    }
+
+    #[test]
+    fn circuits_fit_the_tree() {
+        for circuit in ChunkCircuit::ALL {
+            assert_eq!(ChunkCircuit::from_id(circuit.id()), Some(circuit));
+            assert_eq!(
+                circuit.subtree_levels() + circuit.upper_levels(),
+                STATE_TREE_DEPTH
+            );
+        }
+        assert_eq!(ChunkCircuit::from_id(2), None);
+        assert_eq!(
+            ChunkCircuit::Dense.template(),
+            "BatchChunk(43, 16, 5, 16, 10)"
+        );
     }
 
     #[test]
@@ -657,40 +828,81 @@ mod tests {
                 })
                 .collect()
         };
-        let w = CHUNK_WRITES as u64;
-        let s = 1u64 << (2 * CHUNK_SUBTREE_LEVELS);
+        let ranges = |indices: &[u64], circuits: &[ChunkCircuit]| {
+            chunk_plan(&rows(indices), circuits)
+                .into_iter()
+                .map(|(range, circuit)| (range.start, range.end, circuit.id()))
+                .collect::<Vec<_>>()
+        };
+        let wide = ChunkCircuit::Wide;
+        let w = wide.writes();
+        let d = ChunkCircuit::Dense.writes();
+        let s = 1u64 << (2 * wide.subtree_levels());
+        let both = &ChunkCircuit::ALL[..];
+        assert_eq!(chunk_plan(&[], WIDE), vec![(0..0, wide)]);
+        assert_eq!(chunk_plan(&[], both), vec![(0..0, wide)]);
+        assert!(chunk_plan(&rows(&[1]), &[]).is_empty());
+        let full: Vec<u64> = (0..2 * w as u64 + 1).collect();
         assert_eq!(
-            chunk_ranges(&[]),
-            vec![std::ops::Range { start: 0, end: 0 }]
+            ranges(&full, WIDE),
+            [(0, w, 0), (w, 2 * w, 0), (2 * w, 2 * w + 1, 0)]
         );
-        let full: Vec<u64> = (0..2 * w + 1).collect();
-        assert_eq!(
-            chunk_ranges(&rows(&full)),
-            [
-                0..CHUNK_WRITES,
-                CHUNK_WRITES..2 * CHUNK_WRITES,
-                2 * CHUNK_WRITES..2 * CHUNK_WRITES + 1
-            ]
-        );
+        // With both: one dense chunk of 43 and one of the rest (a tie, so the wide circuit).
+        assert_eq!(ranges(&full, both), [(0, d, 1), (d, 2 * w + 1, 0)]);
         // Three rows at the end of subtree 0, two in subtree 1, one in the last subtree.
         let spread = [s - 3, s - 2, s - 1, s, s + 1, STATE_TREE_CAPACITY - 1];
-        assert_eq!(chunk_ranges(&rows(&spread)), [0..3, 3..5, 5..6]);
+        assert_eq!(ranges(&spread, WIDE), [(0, 3, 0), (3, 5, 0), (5, 6, 0)]);
+        assert_eq!(ranges(&spread, both), [(0, 3, 0), (3, 5, 0), (5, 6, 0)]);
         assert_eq!(
-            spread.map(subtree_of),
+            spread.map(|i| wide.subtree_of(i)),
             [0, 0, 0, 1, 1, (STATE_TREE_CAPACITY - 1) / s]
         );
+        // Rows every 4 positions: 256 per dense subtree (1,024 positions). 60 rows: the dense circuit
+        // takes 43, the wide one the other 17 — two chunks where the wide circuit alone needs three.
+        let sparse: Vec<u64> = (0..60).map(|i| 4 * i).collect();
+        assert_eq!(ranges(&sparse, both), [(0, 43, 1), (43, 60, 0)]);
+        assert_eq!(ranges(&sparse, WIDE).len(), 3);
+        // Rows spread over dense subtrees: 30 rows every 100 positions cross three of them, so the
+        // dense circuit would take at most 11 at a time; the wide circuit takes 28, then 2.
+        let apart: Vec<u64> = (0..30).map(|i| 100 * i).collect();
+        assert_eq!(ranges(&apart, both), [(0, 28, 0), (28, 30, 0)]);
+        // 20 rows in one dense subtree, then 30 in the next: two chunks either way (dense and dense,
+        // or wide across both and dense); never more than the wide circuit alone needs.
+        let two: Vec<u64> = (0..20).chain(1_024..1_054).collect();
+        assert_eq!(ranges(&two, both).len(), 2);
+        assert_eq!(ranges(&two, WIDE).len(), 2);
+        // Every plan covers the rows in order, each run within its circuit's size and one subtree.
+        for indices in [&full[..], &spread, &sparse, &apart, &two] {
+            let rows = rows(indices);
+            let plan = chunk_plan(&rows, both);
+            assert_eq!(plan.first().unwrap().0.start, 0);
+            assert_eq!(plan.last().unwrap().0.end, rows.len());
+            for pair in plan.windows(2) {
+                assert_eq!(pair[0].0.end, pair[1].0.start);
+            }
+            for (range, circuit) in plan {
+                assert!(!range.is_empty() && range.len() <= circuit.writes());
+                let first = circuit.subtree_of(rows[range.start].index);
+                assert!(
+                    rows[range]
+                        .iter()
+                        .all(|r| circuit.subtree_of(r.index) == first)
+                );
+            }
+        }
     }
 
     #[test]
     fn the_carried_state_ends_at_the_headers_binding() {
-        let sample = sample_batch(30, CHUNK_WRITES as u64 + 7, 0).unwrap();
-        let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
+        let w = ChunkCircuit::Wide.writes();
+        let sample = sample_batch(30, w as u64 + 7, 0).unwrap();
+        let chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data(), WIDE).unwrap();
         let run = &sample.pubdata[pubdata::write_run(&sample.pubdata).unwrap()];
         let z = sample.header.evaluation_point().unwrap();
         let end = advance(
             &chunks[1].state_in,
-            &sample.rows[CHUNK_WRITES..],
-            &sample.writes[CHUNK_WRITES..],
+            &sample.rows[w..],
+            &sample.writes[w..],
             run,
             z,
         )
@@ -717,7 +929,7 @@ mod tests {
         let sample = sample_batch(10, 6, 1).unwrap();
         let refused = |header: &BatchHeader, data: BatchData<'_>| {
             matches!(
-                batch_chunks(header, sample.chain_id, &data),
+                batch_chunks(header, sample.chain_id, &data, &ChunkCircuit::ALL),
                 Err(Error::Refused { .. })
             )
         };

@@ -19,8 +19,8 @@ use rayon::prelude::*;
 use tracing::{debug, info};
 
 use crate::{
-    BatchData, BatchProof, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result, batch_chunks,
-    chunk_public_inputs, keys::read_r1cs, msm, proof, witness::WitnessGenerator,
+    BatchData, BatchProof, ChunkCircuit, ChunkInput, CircuitFiles, Error, KeyKind, Keys, Result,
+    batch_chunks, chunk_public_inputs, keys::read_r1cs, msm, proof, witness::WitnessGenerator,
 };
 
 /// Which code computes a proof: this crate's prover (the publisher's) or ark-groth16's. Both make the
@@ -234,32 +234,22 @@ impl Blinding {
     }
 }
 
-/// Proves batches with the chunk circuit and one key.
-pub struct Groth16Prover {
+/// One chunk circuit's proving material: its constraint matrices, key and witness generator.
+struct CircuitProver {
     matrices: CircuitMatrices,
     keys: Keys,
     prepared: PreparedVerifyingKey<Bn254>,
     witness: WitnessGenerator,
-    blinding: Blinding,
 }
 
-impl std::fmt::Debug for Groth16Prover {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Groth16Prover")
-            .field("key", &self.keys.info)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Groth16Prover {
-    /// A prover for `files`' circuit with `keys`, which must have been made for it.
-    pub fn new(files: &CircuitFiles, keys: Keys) -> Result<Self> {
+impl CircuitProver {
+    fn new(files: &CircuitFiles, keys: Keys) -> Result<Self> {
         files.check()?;
         let hash = files.hash()?;
         if hash != keys.info.circuit_hash {
             return Err(Error::Key(format!(
-                "the key was made for circuit {}, the compiled circuit is {hash}: run `fractal setup` again",
-                keys.info.circuit_hash
+                "the key was made for circuit {}, the compiled {} circuit is {hash}: run `fractal setup` again",
+                keys.info.circuit_hash, files.circuit
             )));
         }
         let r1cs = read_r1cs(files)?;
@@ -271,8 +261,60 @@ impl Groth16Prover {
             keys,
             prepared,
             witness,
+        })
+    }
+}
+
+/// Proves batches with the chunk circuits it has keys for ([`ChunkCircuit`]): each chunk with the
+/// circuit [`crate::chunk_plan`] picks among them.
+pub struct Groth16Prover {
+    /// By circuit, in [`ChunkCircuit`] order (the plan's tie-break).
+    circuits: Vec<(ChunkCircuit, CircuitProver)>,
+    blinding: Blinding,
+}
+
+impl std::fmt::Debug for Groth16Prover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<_> = self.circuits.iter().map(|(_, c)| &c.keys.info).collect();
+        f.debug_struct("Groth16Prover")
+            .field("keys", &keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Groth16Prover {
+    /// A prover for `files`' circuit with `keys`, which must have been made for it. Add the other
+    /// circuit with [`Groth16Prover::with_circuit`].
+    pub fn new(files: &CircuitFiles, keys: Keys) -> Result<Self> {
+        Ok(Self {
+            circuits: vec![(files.circuit, CircuitProver::new(files, keys)?)],
             blinding: Blinding::default(),
         })
+    }
+
+    /// A prover for every circuit of `files`, each with the key `keys` gives for it.
+    pub fn with_circuits(
+        files: &[CircuitFiles],
+        mut keys: impl FnMut(&CircuitFiles) -> Result<Keys>,
+    ) -> Result<Self> {
+        let (first, rest) = files
+            .split_first()
+            .ok_or_else(|| Error::Key("no chunk circuit to prove with".into()))?;
+        let mut prover = Self::new(first, keys(first)?)?;
+        for files in rest {
+            prover = prover.with_circuit(files, keys(files)?)?;
+        }
+        Ok(prover)
+    }
+
+    /// The same prover, also proving with `files`' circuit and `keys` (replacing the key it had for
+    /// that circuit).
+    pub fn with_circuit(mut self, files: &CircuitFiles, keys: Keys) -> Result<Self> {
+        let prover = CircuitProver::new(files, keys)?;
+        self.circuits.retain(|(c, _)| *c != files.circuit);
+        self.circuits.push((files.circuit, prover));
+        self.circuits.sort_by_key(|(c, _)| *c);
+        Ok(self)
     }
 
     /// The same prover, blinding its proofs or not (default: [`Blinding::None`]).
@@ -281,33 +323,67 @@ impl Groth16Prover {
         self
     }
 
-    /// The key this prover uses.
-    pub fn keys(&self) -> &Keys {
-        &self.keys
+    /// The circuits this prover proves with, in [`ChunkCircuit`] order.
+    pub fn circuits(&self) -> Vec<ChunkCircuit> {
+        self.circuits.iter().map(|(c, _)| *c).collect()
     }
 
-    /// The same prover computing witnesses with `generator` (say, the circuit's WebAssembly calculator
-    /// even when the native generator was built).
+    fn circuit(&self, circuit: ChunkCircuit) -> Result<&CircuitProver> {
+        self.circuits
+            .iter()
+            .find(|(c, _)| *c == circuit)
+            .map(|(_, p)| p)
+            .ok_or_else(|| {
+                Error::Key(format!(
+                    "this prover has no key for the {circuit} chunk circuit"
+                ))
+            })
+    }
+
+    /// The key this prover uses for `circuit`, if it has one.
+    pub fn keys(&self, circuit: ChunkCircuit) -> Option<&Keys> {
+        self.circuit(circuit).ok().map(|c| &c.keys)
+    }
+
+    /// The same prover computing its generator's circuit's witnesses with `generator` (say, the
+    /// circuit's WebAssembly calculator even when the native generator was built); nothing when it
+    /// has no key for that circuit.
     pub fn with_witness_generator(mut self, generator: WitnessGenerator) -> Self {
-        self.witness = generator;
+        let circuit = generator.circuit();
+        if let Some((_, prover)) = self.circuits.iter_mut().find(|(c, _)| *c == circuit) {
+            prover.witness = generator;
+        }
         self
     }
 
-    /// How this prover computes witnesses.
-    pub fn witness_generator(&self) -> &WitnessGenerator {
-        &self.witness
+    /// How this prover computes `circuit`'s witnesses, if it has a key for it.
+    pub fn witness_generator(&self, circuit: ChunkCircuit) -> Option<&WitnessGenerator> {
+        self.circuit(circuit).ok().map(|c| &c.witness)
     }
 
-    /// The full witness of one chunk; fails when a constraint of the circuit does not hold.
+    /// The full witness of one chunk (of its circuit); fails when a constraint of the circuit does not
+    /// hold.
     pub fn witness(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
-        self.witness.chunk(chunk)
+        self.circuit(chunk.circuit)?.witness.chunk(chunk)
     }
 
-    /// The proof of one chunk, checked against the verifying key.
+    /// The inputs of batch `header`'s chunks, planned over this prover's circuits
+    /// ([`batch_chunks`]).
+    pub fn chunks(
+        &self,
+        header: &BatchHeader,
+        chain_id: u64,
+        data: &BatchData<'_>,
+    ) -> Result<Vec<ChunkInput>> {
+        batch_chunks(header, chain_id, data, &self.circuits())
+    }
+
+    /// The proof of one chunk with its circuit, checked against that circuit's verifying key.
     pub fn prove_chunk(&self, chunk: &ChunkInput) -> Result<Proof<Bn254>> {
         let started = std::time::Instant::now();
-        let witness = self.witness(chunk)?;
-        if let Some(constraint) = self.matrices.first_unsatisfied(&witness) {
+        let prover = self.circuit(chunk.circuit)?;
+        let witness = prover.witness.chunk(chunk)?;
+        if let Some(constraint) = prover.matrices.first_unsatisfied(&witness) {
             return Err(Error::Unsatisfied {
                 batch: chunk.batch,
                 chunk: chunk.index,
@@ -318,36 +394,37 @@ impl Groth16Prover {
         }
         let witness_time = started.elapsed();
         let public: Vec<Fr> = chunk.public.iter().copied().map(fr).collect();
-        if witness.get(1..self.matrices.num_inputs) != Some(public.as_slice()) {
+        if witness.get(1..prover.matrices.num_inputs) != Some(public.as_slice()) {
             return Err(Error::Unsatisfied {
                 batch: chunk.batch,
                 chunk: chunk.index,
                 reason: "the witness's public inputs are not the chunk's".into(),
             });
         }
-        let proof = match self.keys.info.kind {
-            KeyKind::DevelopmentInsecure => self
+        let proof = match prover.keys.info.kind {
+            KeyKind::DevelopmentInsecure => prover
                 .matrices
                 .prove::<ark_groth16::r1cs_to_qap::LibsnarkReduction>(
-                &self.keys.proving,
+                &prover.keys.proving,
                 &witness,
                 self.blinding,
             ),
-            KeyKind::Ceremony => {
-                self.matrices
-                    .prove::<CircomReduction>(&self.keys.proving, &witness, self.blinding)
-            }
+            KeyKind::Ceremony => prover.matrices.prove::<CircomReduction>(
+                &prover.keys.proving,
+                &witness,
+                self.blinding,
+            ),
         }?;
-        let ok = Groth16::<Bn254>::verify_with_processed_vk(&self.prepared, &public, &proof)
+        let ok = Groth16::<Bn254>::verify_with_processed_vk(&prover.prepared, &public, &proof)
             .map_err(|e| Error::Groth16(e.to_string()))?;
         if !ok {
             return Err(Error::SelfCheck {
                 batch: chunk.batch,
                 chunk: chunk.index,
-                circuit: self.keys.info.circuit_hash,
+                circuit: prover.keys.info.circuit_hash,
             });
         }
-        debug!(batch = chunk.batch, chunk = chunk.index, ?witness_time, elapsed = ?started.elapsed(), "chunk proven");
+        debug!(batch = chunk.batch, chunk = chunk.index, circuit = %chunk.circuit, ?witness_time, elapsed = ?started.elapsed(), "chunk proven");
         Ok(proof)
     }
 
@@ -360,7 +437,7 @@ impl Groth16Prover {
         data: &BatchData<'_>,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<BatchProof> {
-        let chunks = batch_chunks(header, chain_id, data)?;
+        let chunks = self.chunks(header, chain_id, data)?;
         let started = std::time::Instant::now();
         let mut proofs = Vec::with_capacity(chunks.len());
         for chunk in &chunks {
@@ -376,20 +453,26 @@ impl Groth16Prover {
                 .chain(chunks.last().map(|c| c.public[carry_in + 1]))
                 .collect(),
             proofs,
+            circuits: chunks.iter().map(|c| c.circuit.id()).collect(),
         })
     }
 }
 
-/// Checks `proof` for batch `header` on chain `chain_id` under `vk`, as `Groth16BatchVerifier` does
-/// on chain.
-pub fn verify_batch(
-    vk: &VerifyingKey<Bn254>,
+/// Checks `proof` for batch `header` on chain `chain_id`, each chunk under the verifying key `vk`
+/// gives for its circuit, as `Groth16BatchVerifier` does on chain; false for a chunk of a circuit
+/// `vk` has no key for.
+pub fn verify_batch<'k>(
+    vk: impl Fn(ChunkCircuit) -> Option<&'k VerifyingKey<Bn254>>,
     header: &BatchHeader,
     chain_id: u64,
     proof: &BatchProof,
 ) -> Result<bool> {
     let count = proof.proofs.len();
-    if count == 0 || count > crate::MAX_CHUNKS || proof.carries.len() != count + 1 {
+    if count == 0
+        || count > crate::MAX_CHUNKS
+        || proof.carries.len() != count + 1
+        || proof.circuits.len() != count
+    {
         return Ok(false);
     }
     if proof
@@ -400,8 +483,29 @@ pub fn verify_batch(
         return Ok(false);
     }
     let base = header.public_inputs(chain_id)?;
-    let prepared = Groth16::<Bn254>::process_vk(vk).map_err(|e| Error::Groth16(e.to_string()))?;
+    // The prepared key of every circuit the chunks name; false for an unknown circuit or one `vk` has
+    // no key for.
+    let mut prepared: Vec<(ChunkCircuit, PreparedVerifyingKey<Bn254>)> = Vec::new();
+    for &id in &proof.circuits {
+        let Some(circuit) = ChunkCircuit::from_id(id) else {
+            return Ok(false);
+        };
+        if prepared.iter().any(|(c, _)| *c == circuit) {
+            continue;
+        }
+        let Some(vk) = vk(circuit) else {
+            return Ok(false);
+        };
+        let pvk = Groth16::<Bn254>::process_vk(vk).map_err(|e| Error::Groth16(e.to_string()))?;
+        prepared.push((circuit, pvk));
+    }
     for (index, chunk) in proof.proofs.iter().enumerate() {
+        let Some((_, pvk)) = prepared
+            .iter()
+            .find(|(c, _)| c.id() == proof.circuits[index])
+        else {
+            return Ok(false);
+        };
         let Ok(chunk) = proof::from_evm(chunk) else {
             return Ok(false);
         };
@@ -415,7 +519,7 @@ pub fn verify_batch(
         .into_iter()
         .map(fr)
         .collect();
-        let ok = Groth16::<Bn254>::verify_with_processed_vk(&prepared, &public, &chunk)
+        let ok = Groth16::<Bn254>::verify_with_processed_vk(pvk, &public, &chunk)
             .map_err(|e| Error::Groth16(e.to_string()))?;
         if !ok {
             return Ok(false);

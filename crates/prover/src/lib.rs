@@ -1,9 +1,10 @@
 //! Batch validity proofs for Fractal chains.
 //!
-//! A batch's writes are proven in chunks of [`CHUNK_WRITES`] by the circom circuit in `circuits/`
-//! (one position of the quaternary state tree updated per write, chained from the chunk's old root to
-//! its new root; the
-//! last chunk also computes the batch's message root). Each chunk is a Groth16 proof over BN254 whose
+//! A batch's writes are proven in chunks by the circom circuits in `circuits/` ([`ChunkCircuit`]: the
+//! wide chunk of 28 writes into a subtree of 4¹⁰ positions, the dense chunk of 43 into one of 4⁵,
+//! picked per chunk by [`chunk_plan`]; one position of the quaternary state tree updated per write,
+//! chained from the chunk's carried state in to its state out; the last chunk also computes the
+//! batch's message root). Each chunk is a Groth16 proof over BN254 whose
 //! public inputs are the batch's public input vector (`docs/encodings.md`) with the chunk's roots and
 //! its place among the chunks; `Groth16BatchVerifier` on the parent chains them. `docs/proofs.md`
 //! says what the proof covers and what it does not yet.
@@ -16,7 +17,8 @@
 //!   ≈ 1.3× faster; [`ProverEngine`]);
 //! - [`KeyStore`] caches keys by circuit hash: [`development_setup`] (INSECURE, deterministic) or a
 //!   ceremony's `.zkey` ([`import_zkey`], [`snarkjs_setup`]);
-//! - [`render_verifier`] writes `Groth16Verifier.sol` from a verifying key;
+//! - [`render_verifier`] writes a circuit's verifier contract (`Groth16Verifier.sol`,
+//!   `Groth16DenseVerifier.sol`) from its verifying key;
 //! - [`write_zkey`] and [`write_wtns`] write a key and a witness in snarkjs's formats, so that snarkjs
 //!   proves with the same key and witness ([`snarkjs_compatible_setup`], INSECURE; `fractal bench
 //!   proofs` compares the two provers);
@@ -34,10 +36,9 @@ mod witness;
 mod zkey;
 
 pub use circuit::{
-    BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CHUNK_SUBTREE_LEVELS,
-    CHUNK_UPPER_LEVELS, CHUNK_WRITES, CarriedState, ChunkInput, ChunkSubtree, CircuitFiles,
-    MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry, chunk_public_inputs, chunk_ranges,
-    subtree_of,
+    BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CarriedState, ChunkCircuit,
+    ChunkInput, ChunkSubtree, CircuitFiles, MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry,
+    chunk_plan, chunk_public_inputs,
 };
 pub use error::{Error, Result};
 pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, ProverEngine, verify_batch};

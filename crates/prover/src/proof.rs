@@ -1,5 +1,6 @@
 //! A batch proof as `Groth16BatchVerifier` takes it: the hashes of the state carried between chunks and
-//! one Groth16 proof per chunk, `abi.encode(uint256[] carries, uint256[8][] proofs)`.
+//! one Groth16 proof per chunk and the circuit of each, `abi.encode(uint256[] carries, uint256[8][] proofs,
+//! bytes circuits)`.
 
 use alloy_primitives::{Bytes, U256};
 use alloy_sol_types::SolValue;
@@ -22,28 +23,42 @@ pub struct BatchProof {
     pub carries: Vec<U256>,
     /// One proof per chunk.
     pub proofs: Vec<EvmProof>,
+    /// The circuit of each chunk's proof, one byte each ([`crate::ChunkCircuit::id`]).
+    pub circuits: Vec<u8>,
 }
 
 impl BatchProof {
     /// The bytes `Settlement.proveBatches` passes to the verifier.
     pub fn abi_encode(&self) -> Bytes {
-        (self.carries.clone(), self.proofs.clone())
+        (
+            self.carries.clone(),
+            self.proofs.clone(),
+            Bytes::from(self.circuits.clone()),
+        )
             .abi_encode_params()
             .into()
     }
 
     /// Decodes [`BatchProof::abi_encode`]'s bytes.
     pub fn abi_decode(bytes: &[u8]) -> Result<Self> {
-        let (carries, proofs) = <(Vec<U256>, Vec<EvmProof>)>::abi_decode_params(bytes)
-            .map_err(|e| Error::MalformedProof(e.to_string()))?;
-        if proofs.is_empty() || carries.len() != proofs.len() + 1 {
+        let (carries, proofs, circuits) =
+            <(Vec<U256>, Vec<EvmProof>, Bytes)>::abi_decode_params(bytes)
+                .map_err(|e| Error::MalformedProof(e.to_string()))?;
+        if proofs.is_empty() || carries.len() != proofs.len() + 1 || circuits.len() != proofs.len()
+        {
             return Err(Error::MalformedProof(format!(
-                "{} proofs with {} carries (want one carry more than proofs, at least one proof)",
+                "{} proofs with {} carries and {} circuits (want one carry more than proofs, a circuit \
+                 per proof, at least one proof)",
                 proofs.len(),
-                carries.len()
+                carries.len(),
+                circuits.len()
             )));
         }
-        Ok(Self { carries, proofs })
+        Ok(Self {
+            carries,
+            proofs,
+            circuits: circuits.to_vec(),
+        })
     }
 }
 

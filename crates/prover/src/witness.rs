@@ -1,7 +1,7 @@
-//! The chunk circuit's witness: every signal's value for one chunk's inputs.
+//! The chunk circuits' witnesses: every signal's value for one chunk's inputs.
 //!
 //! Two generators compute the same values from the same compiled circuit (`make circuits` builds
-//! both): circom's C++ witness generator, compiled with g++ into `circuits/build/main_c_cpp/main_c`
+//! both): circom's C++ witness generator, compiled with g++ into `circuits/build/<name>_cpp/<name>`
 //! and run as a child process (≈ 0.35 s a chunk on this project's machine), and circom's WebAssembly
 //! calculator under wasmer (≈ 1 s). The prover uses the native one when it was built and falls back to
 //! the WebAssembly one (with a warning) when it was not; a test holds them to identical witnesses.
@@ -16,7 +16,7 @@ use ark_ff::{BigInteger, PrimeField};
 use num_bigint::BigInt;
 use wasmer::Store;
 
-use crate::{CHUNK_MESSAGES, CHUNK_WRITES, ChunkInput, CircuitFiles, Error, Result};
+use crate::{CHUNK_MESSAGES, ChunkCircuit, ChunkInput, CircuitFiles, Error, Result};
 
 /// What failed while computing a witness.
 #[derive(Debug)]
@@ -27,8 +27,13 @@ pub(crate) enum WitnessError {
     Generator(Error),
 }
 
-/// Computes chunk witnesses with circom's native generator or its WebAssembly calculator.
-pub enum WitnessGenerator {
+/// Computes one chunk circuit's witnesses with circom's native generator or its WebAssembly calculator.
+pub struct WitnessGenerator {
+    circuit: ChunkCircuit,
+    engine: Engine,
+}
+
+enum Engine {
     /// circom's C++ witness generator: the binary (it reads `<binary>.dat` beside itself).
     Native(PathBuf),
     /// circom's WebAssembly calculator, one instance at a time.
@@ -37,10 +42,13 @@ pub enum WitnessGenerator {
 
 impl std::fmt::Debug for WitnessGenerator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Native(path) => f.debug_tuple("Native").field(path).finish(),
-            Self::Wasm(_) => f.write_str("Wasm"),
-        }
+        let mut d = f.debug_struct("WitnessGenerator");
+        d.field("circuit", &self.circuit);
+        match &self.engine {
+            Engine::Native(path) => d.field("native", path),
+            Engine::Wasm(_) => d.field("wasm", &true),
+        };
+        d.finish()
     }
 }
 
@@ -55,7 +63,10 @@ impl WitnessGenerator {
                 path: files.native.display().to_string(),
                 reason: e.to_string(),
             })?;
-            return Ok(Self::Native(binary));
+            return Ok(Self {
+                circuit: files.circuit,
+                engine: Engine::Native(binary),
+            });
         }
         tracing::warn!(
             missing = %files.native.display(),
@@ -73,27 +84,45 @@ impl WitnessGenerator {
                 path: files.wasm.display().to_string(),
                 reason: e.to_string(),
             })?;
-        Ok(Self::Wasm(Box::new(Mutex::new((store, calculator)))))
+        Ok(Self {
+            circuit: files.circuit,
+            engine: Engine::Wasm(Box::new(Mutex::new((store, calculator)))),
+        })
     }
 
     /// Whether this is the native generator.
     pub fn is_native(&self) -> bool {
-        matches!(self, Self::Native(_))
+        matches!(self.engine, Engine::Native(_))
     }
 
-    /// The full witness of one chunk; fails when an assertion or a constraint of the circuit does not
-    /// hold ([`Error::Unsatisfied`]) or the generator cannot run.
+    /// The circuit it computes witnesses for.
+    pub fn circuit(&self) -> ChunkCircuit {
+        self.circuit
+    }
+
+    /// The full witness of one chunk; fails when the chunk is not one of this generator's circuit, an
+    /// assertion or a constraint of the circuit does not hold ([`Error::Unsatisfied`]) or the generator
+    /// cannot run.
     pub fn chunk(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
-        if chunk.rows.len() != CHUNK_WRITES || chunk.messages.len() != CHUNK_MESSAGES {
+        let circuit = self.circuit;
+        if chunk.circuit != circuit
+            || chunk.rows.len() != circuit.writes()
+            || chunk.messages.len() != CHUNK_MESSAGES
+            || chunk.subtree.siblings.len() != circuit.upper_levels()
+        {
             // The WebAssembly calculator would leave missing signals at zero.
             return Err(Error::Unsatisfied {
                 batch: chunk.batch,
                 chunk: chunk.index,
                 reason: format!(
-                    "the chunk has {} rows and {} message leaves, the circuit takes {CHUNK_WRITES} and \
-                     {CHUNK_MESSAGES}",
+                    "the chunk is a {} chunk with {} rows, {} message leaves and {} levels above its \
+                     subtree; the {circuit} circuit takes {}, {CHUNK_MESSAGES} and {}",
+                    chunk.circuit,
                     chunk.rows.len(),
-                    chunk.messages.len()
+                    chunk.messages.len(),
+                    chunk.subtree.siblings.len(),
+                    circuit.writes(),
+                    circuit.upper_levels(),
                 ),
             });
         }
@@ -112,9 +141,9 @@ impl WitnessGenerator {
         &self,
         inputs: Vec<(String, Vec<BigInt>)>,
     ) -> std::result::Result<Vec<Fr>, WitnessError> {
-        match self {
-            Self::Native(binary) => native(binary, &inputs),
-            Self::Wasm(calculator) => {
+        match &self.engine {
+            Engine::Native(binary) => native(binary, &inputs),
+            Engine::Wasm(calculator) => {
                 let mut guard = calculator.lock().map_err(|_| {
                     WitnessError::Generator(Error::Groth16(
                         "the witness calculator is poisoned".into(),

@@ -408,6 +408,7 @@ mod tests {
             .unwrap();
             let tiny = Self {
                 files: CircuitFiles {
+                    circuit: crate::ChunkCircuit::Wide,
                     wasm: abs.join("tiny_js/tiny.wasm"),
                     r1cs: abs.join("tiny.r1cs"),
                     native: abs.join("tiny_cpp/tiny"),

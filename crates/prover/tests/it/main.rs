@@ -10,15 +10,19 @@ use fractal_primitives::{
     pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
 };
 use fractal_prover::{
-    BatchData, BatchProof, Blinding, CHUNK_WRITES, CircuitFiles, CircuitMatrices, Error,
+    BatchData, BatchProof, Blinding, ChunkCircuit, CircuitFiles, CircuitMatrices, Error,
     Groth16Prover, KeyKind, KeyStore, ProverEngine, WitnessGenerator, batch_chunks, read_r1cs,
     sample_batch, verify_batch,
 };
 
-/// The benchmark's chunk: a chunk's worth of writes over a tree of 64 entries and 3 messages.
+const WIDE: ChunkCircuit = ChunkCircuit::Wide;
+const DENSE: ChunkCircuit = ChunkCircuit::Dense;
+
+/// The benchmark's chunk: a wide chunk's worth of writes over a tree of 64 entries and 3 messages.
 fn sample_chunk() -> fractal_prover::ChunkInput {
-    let sample = sample_batch(64, CHUNK_WRITES as u64, 3).unwrap();
-    let mut chunks = batch_chunks(&sample.header, sample.chain_id, &sample.data()).unwrap();
+    let sample = sample_batch(64, WIDE.writes() as u64, 3).unwrap();
+    let mut chunks =
+        batch_chunks(&sample.header, sample.chain_id, &sample.data(), &[WIDE]).unwrap();
     assert_eq!(chunks.len(), 1);
     chunks.remove(0)
 }
@@ -27,31 +31,64 @@ fn circuit_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../circuits/build")
 }
 
+fn wide_files() -> CircuitFiles {
+    CircuitFiles::of(circuit_dir(), WIDE)
+}
+
+/// The prover with both circuits' development keys.
 fn prover() -> &'static Groth16Prover {
     static PROVER: OnceLock<Groth16Prover> = OnceLock::new();
     PROVER.get_or_init(|| {
-        let files = CircuitFiles::in_dir(circuit_dir());
-        files
-            .check()
-            .expect("the chunk circuit is compiled (make circuits)");
-        let keys = KeyStore::new(circuit_dir().join("keys"))
-            .development(&files)
-            .expect("development keys");
-        assert_eq!(keys.info.kind, KeyKind::DevelopmentInsecure);
-        Groth16Prover::new(&files, keys).expect("prover")
+        let store = KeyStore::new(circuit_dir().join("keys"));
+        Groth16Prover::with_circuits(&CircuitFiles::all(circuit_dir()), |files| {
+            files
+                .check()
+                .expect("the chunk circuits are compiled (make circuits)");
+            let keys = store.development(files)?;
+            assert_eq!(keys.info.kind, KeyKind::DevelopmentInsecure);
+            Ok(keys)
+        })
+        .expect("prover")
     })
+}
+
+/// The verifying key of each circuit, as the verifier looks it up.
+fn vk(circuit: ChunkCircuit) -> Option<&'static ark_groth16::VerifyingKey<ark_bn254::Bn254>> {
+    prover().keys(circuit).map(|k| k.verifying())
+}
+
+fn wide_keys() -> &'static fractal_prover::Keys {
+    prover().keys(WIDE).unwrap()
 }
 
 #[test]
 fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
-    let sample = sample_batch(40, CHUNK_WRITES as u64 + 4, 3).unwrap();
+    // 50 writes over 40 entries, all in one dense subtree: a dense chunk of 43, then a wide one of 7.
+    let sample = sample_batch(40, DENSE.writes() as u64 + 7, 3).unwrap();
     let proof = prover()
         .prove_batch(&sample.header, sample.chain_id, &sample.data(), |_, _| {})
         .unwrap();
     assert_eq!(proof.proofs.len(), 2);
     assert_eq!(proof.carries.len(), 3);
-    let vk = prover().keys().verifying();
+    assert_eq!(proof.circuits, [DENSE.id(), WIDE.id()]);
     assert!(verify_batch(vk, &sample.header, sample.chain_id, &proof).unwrap());
+
+    // A chunk checked under the other circuit's key, an unknown circuit, a verifier without the dense
+    // key, a circuit missing: rejected.
+    for circuits in [
+        vec![WIDE.id(), WIDE.id()],
+        vec![DENSE.id(), DENSE.id()],
+        vec![2, 0],
+        vec![1],
+    ] {
+        let other = BatchProof {
+            circuits,
+            ..proof.clone()
+        };
+        assert!(!verify_batch(vk, &sample.header, sample.chain_id, &other).unwrap());
+    }
+    let wide_only = |c: ChunkCircuit| (c == WIDE).then(|| wide_keys().verifying());
+    assert!(!verify_batch(wide_only, &sample.header, sample.chain_id, &proof).unwrap());
 
     // The encoding round-trips.
     assert_eq!(BatchProof::abi_decode(&proof.abi_encode()).unwrap(), proof);
@@ -158,19 +195,49 @@ fn the_prover_refuses_writes_that_disagree_with_the_new_root() {
 
 #[test]
 fn the_native_and_webassembly_witness_generators_agree() {
-    let files = CircuitFiles::in_dir(circuit_dir());
+    let files = wide_files();
     let native = WitnessGenerator::new(&files).unwrap();
     assert!(
         native.is_native(),
         "make circuits builds the native witness generator ({})",
         files.native.display()
     );
-    assert!(prover().witness_generator().is_native());
+    for circuit in ChunkCircuit::ALL {
+        assert!(
+            prover()
+                .witness_generator(circuit)
+                .is_some_and(|g| g.is_native())
+        );
+    }
     let wasm = WitnessGenerator::wasm(&files).unwrap();
     let chunks = [sample_chunk()];
     let witness = native.chunk(&chunks[0]).unwrap();
     assert_eq!(witness, wasm.chunk(&chunks[0]).unwrap());
     assert_eq!(witness, prover().witness(&chunks[0]).unwrap());
+
+    // The dense circuit's two generators agree on a full dense chunk; the wide circuit's refuse it.
+    let dense_files = CircuitFiles::of(circuit_dir(), DENSE);
+    let sample = sample_batch(64, DENSE.writes() as u64, 3).unwrap();
+    let dense = batch_chunks(&sample.header, sample.chain_id, &sample.data(), &[DENSE])
+        .unwrap()
+        .remove(0);
+    let dense_witness = WitnessGenerator::new(&dense_files)
+        .unwrap()
+        .chunk(&dense)
+        .unwrap();
+    assert_eq!(
+        dense_witness,
+        WitnessGenerator::wasm(&dense_files)
+            .unwrap()
+            .chunk(&dense)
+            .unwrap()
+    );
+    assert_eq!(dense_witness, prover().witness(&dense).unwrap());
+    let err = native.chunk(&dense).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsatisfied { reason, .. } if reason.contains("the wide circuit takes 28")),
+        "{err}"
+    );
 
     // A lying write witness (a sibling changed): the native generator checks the circuit's equality
     // constraints as it goes and names the row; the WebAssembly calculator computes a witness, which the
@@ -192,7 +259,7 @@ fn the_native_and_webassembly_witness_generators_agree() {
     for (generator, chunk) in [(&native, &short), (&wasm, &short), (&native, &long)] {
         match generator.chunk(chunk) {
             Err(err) => assert!(
-                matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("the circuit takes")),
+                matches!(&err, Error::Unsatisfied { chunk: 0, reason, .. } if reason.contains("the wide circuit takes")),
                 "{err}"
             ),
             Ok(_) => panic!("{generator:?} took a chunk of the wrong shape"),
@@ -237,10 +304,10 @@ fn the_native_and_webassembly_witness_generators_agree() {
 fn the_batched_affine_prover_makes_the_proofs_arkworks_makes() {
     // Unblinded proofs are deterministic: this crate's prover (its own multi-scalar multiplication)
     // must make exactly ark-groth16's proof; blinded ones must verify.
-    let files = CircuitFiles::in_dir(circuit_dir());
+    let files = wide_files();
     let matrices = CircuitMatrices::new(&read_r1cs(&files).unwrap());
     let witness = prover().witness(&sample_chunk()).unwrap();
-    let pk = &prover().keys().proving;
+    let pk = &wide_keys().proving;
     type Q = ark_groth16::r1cs_to_qap::LibsnarkReduction;
     let ours = matrices.prove::<Q>(pk, &witness, Blinding::None).unwrap();
     let theirs = matrices
@@ -395,7 +462,7 @@ fn every_kind_of_write_is_proven() {
         message_leaves: &[],
     };
     let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
-    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+    assert!(verify_batch(vk, &header, 7, &proof).unwrap());
 
     // Batch 2: one first write (the nonce of a new account) at position 4^16 − 1, its gap in 5 bytes.
     let last = STATE_TREE_CAPACITY - 1;
@@ -425,7 +492,7 @@ fn every_kind_of_write_is_proven() {
         message_leaves: &[],
     };
     let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
-    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+    assert!(verify_batch(vk, &header, 7, &proof).unwrap());
 
     // Batch 3, by hand: writes in three subtrees of the chunk circuit — a first write at a free low
     // position (subtree 0), one at 4^10 (subtree 1), one beside batch 2's entry and a repeated write
@@ -465,30 +532,37 @@ fn every_kind_of_write_is_proven() {
         writes: &three.writes,
         message_leaves: &[],
     };
-    let chunks = fractal_prover::batch_chunks(&header, 7, &data).unwrap();
+    let chunks = fractal_prover::batch_chunks(&header, 7, &data, &[WIDE]).unwrap();
     let subtrees: Vec<u64> = chunks.iter().map(|c| c.subtree.index).collect();
     assert_eq!(subtrees, [0, 1, 4095]);
+    // With both circuits the plan cannot need more chunks; every chunk is one of its circuit's subtrees.
+    let planned = prover().chunks(&header, 7, &data).unwrap();
+    assert!(planned.len() <= 3);
     let proof = prover().prove_batch(&header, 7, &data, |_, _| {}).unwrap();
-    assert_eq!(proof.proofs.len(), 3);
-    assert!(verify_batch(prover().keys().verifying(), &header, 7, &proof).unwrap());
+    assert_eq!(proof.proofs.len(), planned.len());
+    assert_eq!(
+        proof.circuits,
+        planned.iter().map(|c| c.circuit.id()).collect::<Vec<_>>()
+    );
+    assert!(verify_batch(vk, &header, 7, &proof).unwrap());
 }
 
 #[test]
 fn keys_for_another_circuit_are_refused() {
-    let files = CircuitFiles::in_dir(circuit_dir());
-    let mut keys = prover().keys().clone();
+    let files = wide_files();
+    let mut keys = wide_keys().clone();
     keys.info.circuit_hash = B256::repeat_byte(1);
     let err = Groth16Prover::new(&files, keys).unwrap_err();
     assert!(matches!(err, Error::Key(_)), "{err}");
 
-    let missing = CircuitFiles::in_dir("/nonexistent");
-    let err = Groth16Prover::new(&missing, prover().keys().clone()).unwrap_err();
+    let missing = CircuitFiles::of("/nonexistent", WIDE);
+    let err = Groth16Prover::new(&missing, wide_keys().clone()).unwrap_err();
     assert!(matches!(err, Error::Circuit { .. }), "{err}");
 }
 
 #[test]
 fn the_key_store_round_trips_and_rejects_a_damaged_key() {
-    let files = CircuitFiles::in_dir(circuit_dir());
+    let files = wide_files();
     let dir = tempfile::tempdir().unwrap();
     let store = KeyStore::new(dir.path());
     assert!(
@@ -497,13 +571,13 @@ fn the_key_store_round_trips_and_rejects_a_damaged_key() {
             .unwrap()
             .is_none()
     );
-    let saved = store.save(prover().keys()).unwrap();
+    let saved = store.save(wide_keys()).unwrap();
     let loaded = store
         .load(&files, KeyKind::DevelopmentInsecure)
         .unwrap()
         .unwrap();
-    assert_eq!(loaded.info, prover().keys().info);
-    assert_eq!(loaded.proving.vk, prover().keys().proving.vk);
+    assert_eq!(loaded.info, wide_keys().info);
+    assert_eq!(loaded.proving.vk, wide_keys().proving.vk);
     assert!(store.load(&files, KeyKind::Ceremony).unwrap().is_none());
 
     // A truncated key file is an error, not a silent miss.
@@ -518,7 +592,7 @@ fn the_key_store_round_trips_and_rejects_a_damaged_key() {
 
 #[test]
 fn a_zkey_that_is_not_one_is_refused() {
-    let files = CircuitFiles::in_dir(circuit_dir());
+    let files = wide_files();
     let dir = tempfile::tempdir().unwrap();
     let bogus = dir.path().join("bogus.zkey");
     std::fs::write(&bogus, b"not a zkey").unwrap();
