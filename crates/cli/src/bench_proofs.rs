@@ -64,6 +64,8 @@ const CHUNK_WRITES: usize = ChunkCircuit::Wide.writes();
 const CHUNK_SUBTREE_LEVELS: usize = ChunkCircuit::Wide.subtree_levels();
 /// Writes of a dense chunk (`dense.circom`).
 const DENSE_WRITES: usize = ChunkCircuit::Dense.writes();
+/// Chunks of the batch whose proving the benchmark times as the publisher proves a batch.
+const BATCH_CHUNKS: usize = 4;
 
 /// The seed of the benchmark's snarkjs-compatible key: public, so the key is worthless for security.
 const SNARKJS_BENCH_SEED: &[u8] = b"fractal.groth16.snarkjs-bench.v1 INSECURE";
@@ -551,6 +553,10 @@ struct Report {
     chunk_dev: Runs,
     /// `prove_chunk` of a full dense chunk.
     chunk_dense: Runs,
+    /// `prove_batch` of a batch of `BATCH_CHUNKS` full dense chunks.
+    batch_dense: Runs,
+    /// The same batch's chunks proven one after another with `prove_chunk` (no overlap).
+    batch_sequential: Runs,
     dense_circuit_hash: B256,
     dense_constraints: usize,
     snarkjs: Option<Snarkjs>,
@@ -576,6 +582,10 @@ impl Report {
 
     fn dense_writes_per_second(&self) -> f64 {
         DENSE_WRITES as f64 / self.chunk_dense.median()
+    }
+
+    fn batch_writes_per_second(&self) -> f64 {
+        (BATCH_CHUNKS * DENSE_WRITES) as f64 / self.batch_dense.median()
     }
 
     /// snarkjs's prove over the publisher's (unblinded, key in memory), over the publisher's blinded
@@ -782,11 +792,26 @@ fn markdown(r: &Report, settings: &ProofBench, date: &str) -> Result<String> {
     )?;
     writeln!(
         md,
+        "| a batch of {BATCH_CHUNKS} dense chunks ({} writes) as the publisher proves it (`Groth16Prover::prove_batch`: the chunks planned, each proven and checked, the next chunk's witness computed while the current one proves) | {} |",
+        BATCH_CHUNKS * DENSE_WRITES,
+        r.batch_dense.cell()
+    )?;
+    writeln!(
+        md,
+        "| **proven writes per second, a batch of dense chunks** ({} / that median) | **{:.1}** |",
+        BATCH_CHUNKS * DENSE_WRITES,
+        r.batch_writes_per_second()
+    )?;
+    writeln!(
+        md,
         "\nThe prover picks the circuit per chunk (`fractal_prover::chunk_plan`: the fewest chunks); \
          both prove over the same 2¹⁸ domain, so a chunk costs about the same time either way (dense \
          over wide here: {:.2}×), and a batch's rate lies between the two figures, by how close \
-         together its writes are.",
-        r.chunk_dense.median() / r.chunk_dev.median()
+         together its writes are. The same batch proven chunk after chunk with `prove_chunk` (no \
+         overlap) took {}: the overlap gains {:.2}×.",
+        r.chunk_dense.median() / r.chunk_dev.median(),
+        r.batch_sequential.cell(),
+        r.batch_sequential.median() / r.batch_dense.median()
     )?;
 
     writeln!(md, "\n## Constraints per write\n")?;
@@ -948,6 +973,8 @@ fn json_report(r: &Report, settings: &ProofBench, date: &str) -> Value {
         })),
         "provenWritesPerSecond": r.writes_per_second(),
         "provenWritesPerSecondDense": r.dense_writes_per_second(),
+        "provenWritesPerSecondDenseBatch": r.batch_writes_per_second(),
+        "denseBatch": { "chunks": BATCH_CHUNKS, "writes": BATCH_CHUNKS * DENSE_WRITES, "proveBatch": r.batch_dense.json(), "chunkAfterChunk": r.batch_sequential.json() },
         "dense": {
             "template": ChunkCircuit::Dense.template(),
             "circuitHash": r.dense_circuit_hash,
@@ -1163,6 +1190,39 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         "prove_chunk, dense chunk, development key",
         || Ok(prover.prove_chunk(dense_chunk)?),
     )?;
+    let batch_sample = sample_batch(existing, (BATCH_CHUNKS * DENSE_WRITES) as u64, messages)?;
+    let (batch_proof, batch_dense) = repeat(
+        settings.repeats,
+        "prove_batch, a batch of dense chunks, development keys",
+        || {
+            Ok(prover.prove_batch(
+                &batch_sample.header,
+                batch_sample.chain_id,
+                &batch_sample.data(),
+                |_, _| {},
+            )?)
+        },
+    )?;
+    let (_, batch_sequential) = repeat(
+        settings.repeats,
+        "the same batch, chunk after chunk with prove_chunk",
+        || {
+            let chunks = prover.chunks(
+                &batch_sample.header,
+                batch_sample.chain_id,
+                &batch_sample.data(),
+            )?;
+            for chunk in &chunks {
+                prover.prove_chunk(chunk)?;
+            }
+            Ok(())
+        },
+    )?;
+    ensure!(
+        batch_proof.circuits == [ChunkCircuit::Dense.id(); BATCH_CHUNKS],
+        "the batch sample makes chunks of circuits {:?}, want {BATCH_CHUNKS} dense ones",
+        batch_proof.circuits
+    );
 
     tracing::info!("constraints of the one-write chunk circuit");
     let constraints_one_write = chunk_constraints(&settings.circuit_dir, 1)?;
@@ -1235,6 +1295,8 @@ pub(crate) async fn run(settings: ProofBench) -> Result<String> {
         ours_unblinded,
         chunk_dev,
         chunk_dense,
+        batch_dense,
+        batch_sequential,
         dense_circuit_hash,
         dense_constraints,
         snarkjs,

@@ -380,6 +380,12 @@ impl Groth16Prover {
 
     /// The proof of one chunk with its circuit, checked against that circuit's verifying key.
     pub fn prove_chunk(&self, chunk: &ChunkInput) -> Result<Proof<Bn254>> {
+        let witness = self.checked_witness(chunk)?;
+        self.prove_witness(chunk, &witness)
+    }
+
+    /// The witness of `chunk`, checked against its circuit's constraints and its public inputs.
+    fn checked_witness(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
         let started = std::time::Instant::now();
         let prover = self.circuit(chunk.circuit)?;
         let witness = prover.witness.chunk(chunk)?;
@@ -392,7 +398,6 @@ impl Groth16Prover {
                 ),
             });
         }
-        let witness_time = started.elapsed();
         let public: Vec<Fr> = chunk.public.iter().copied().map(fr).collect();
         if witness.get(1..prover.matrices.num_inputs) != Some(public.as_slice()) {
             return Err(Error::Unsatisfied {
@@ -401,17 +406,26 @@ impl Groth16Prover {
                 reason: "the witness's public inputs are not the chunk's".into(),
             });
         }
+        debug!(batch = chunk.batch, chunk = chunk.index, circuit = %chunk.circuit, elapsed = ?started.elapsed(), "witness computed");
+        Ok(witness)
+    }
+
+    /// The proof of `chunk` from its checked witness, checked against the verifying key.
+    fn prove_witness(&self, chunk: &ChunkInput, witness: &[Fr]) -> Result<Proof<Bn254>> {
+        let started = std::time::Instant::now();
+        let prover = self.circuit(chunk.circuit)?;
+        let public: Vec<Fr> = chunk.public.iter().copied().map(fr).collect();
         let proof = match prover.keys.info.kind {
             KeyKind::DevelopmentInsecure => prover
                 .matrices
                 .prove::<ark_groth16::r1cs_to_qap::LibsnarkReduction>(
                 &prover.keys.proving,
-                &witness,
+                witness,
                 self.blinding,
             ),
             KeyKind::Ceremony => prover.matrices.prove::<CircomReduction>(
                 &prover.keys.proving,
-                &witness,
+                witness,
                 self.blinding,
             ),
         }?;
@@ -424,7 +438,7 @@ impl Groth16Prover {
                 circuit: prover.keys.info.circuit_hash,
             });
         }
-        debug!(batch = chunk.batch, chunk = chunk.index, circuit = %chunk.circuit, ?witness_time, elapsed = ?started.elapsed(), "chunk proven");
+        debug!(batch = chunk.batch, chunk = chunk.index, circuit = %chunk.circuit, elapsed = ?started.elapsed(), "chunk proven");
         Ok(proof)
     }
 
@@ -440,10 +454,24 @@ impl Groth16Prover {
         let chunks = self.chunks(header, chain_id, data)?;
         let started = std::time::Instant::now();
         let mut proofs = Vec::with_capacity(chunks.len());
-        for chunk in &chunks {
-            proofs.push(proof::to_evm(&self.prove_chunk(chunk)?));
-            progress(proofs.len(), chunks.len());
-        }
+        // A pipeline of two: the next chunk's witness (circom's generator, one core; then the checks)
+        // is computed on a scoped thread while the current chunk proves on the rayon pool.
+        std::thread::scope(|scope| -> Result<()> {
+            let witness_of = |chunk| scope.spawn(move || self.checked_witness(chunk));
+            let mut next = chunks.first().map(witness_of);
+            for (index, chunk) in chunks.iter().enumerate() {
+                let witness = match next.take() {
+                    Some(handle) => handle
+                        .join()
+                        .map_err(|_| Error::Groth16("the witness thread panicked".into()))??,
+                    None => self.checked_witness(chunk)?,
+                };
+                next = chunks.get(index + 1).map(witness_of);
+                proofs.push(proof::to_evm(&self.prove_witness(chunk, &witness)?));
+                progress(proofs.len(), chunks.len());
+            }
+            Ok(())
+        })?;
         info!(batch = header.batchNumber, writes = data.writes.len(), chunks = chunks.len(), elapsed = ?started.elapsed(), "batch proven");
         let carry_in = fractal_primitives::PUBLIC_INPUT_COUNT;
         Ok(BatchProof {
