@@ -5,13 +5,17 @@
 //! inversion (Montgomery's trick): an affine addition `(x₁, y₁) + (x₂, y₂)` is `λ = (y₂ − y₁)/(x₂ − x₁)`,
 //! `x₃ = λ² − x₁ − x₂`, `y₃ = λ(x₁ − x₃) − y₁`, so with the inverse's cost spread over the batch (three
 //! multiplications each) an addition costs about 5M + 1S, against 8M + 2S for the extended Jacobian
-//! mixed addition arkworks accumulates with. A batch holds at most one addition per bucket; an addition
-//! that would be a second one, or whose two points share an `x` (a doubling or a cancellation), goes into
-//! a projective bucket beside the affine one instead, so every input is handled and the result is exact.
-//! Windows run in parallel (rayon).
+//! mixed addition arkworks accumulates with. A batch holds at most one addition per bucket: a point for
+//! a bucket that already has one waits for the next batch (a few hundred at most; past that, and at the
+//! end, it goes into a projective bucket beside the affine one), and a point with its bucket's `x` (a
+//! doubling or a cancellation) goes into the projective bucket too, so every input is handled and the
+//! result is exact. The bucket sums `Σ (b + 1) · bucket_b` are batched the same way: the buckets are
+//! cut into segments whose running sums advance together, one inversion per step for all of them. With
+//! both batched, wide windows pay: 17 bits in G1 (65,536 buckets) and 16 in G2 for the chunk circuits'
+//! 2¹⁸ points. Windows run in parallel (rayon).
 
 use ark_ec::{
-    AffineRepr,
+    AffineRepr, CurveGroup,
     short_weierstrass::{Affine, Projective, SWCurveConfig},
 };
 use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField, Zero};
@@ -20,6 +24,13 @@ use rayon::prelude::*;
 /// Additions per batch: enough to make the shared inversion's cost small next to the additions (256
 /// measures slower; 2048 and 4096 no faster).
 const BATCH: usize = 1024;
+
+/// At most this many points wait for the next batch because their bucket is busy in this one.
+const DEFERRED: usize = 256;
+
+/// Buckets per segment of the batched bucket sum (65,536 buckets: 1,024 segments, so 1,024 additions
+/// share each inversion).
+const SEGMENT: usize = 64;
 
 /// `Σ scalarsᵢ · basesᵢ` (the shorter of the two slices sets the length).
 pub(crate) fn msm<P: SWCurveConfig>(
@@ -31,7 +42,8 @@ pub(crate) fn msm<P: SWCurveConfig>(
     if n == 0 {
         return Projective::zero();
     }
-    let c = window_bits(n);
+    // G2's points are twice G1's size and its additions three times the work: one bit less.
+    let c = window_bits(n) - usize::from(std::mem::size_of::<Affine<P>>() > 100);
     let modulus = P::ScalarField::MODULUS;
     let bits = P::ScalarField::MODULUS_BIT_SIZE as usize;
     // A scalar whose negation r − s has fewer bits is used as −(r − s) with the base negated: fewer
@@ -65,11 +77,13 @@ pub(crate) fn msm<P: SWCurveConfig>(
     total
 }
 
-/// The window width for `n` points: about log₂ n − 4, between 4 and 16 (14 bits for the chunk
-/// circuit's 2¹⁸ points; 13 to 15 measure the same there, 16 spends more on the bucket sums).
+/// The window width for `n` points: about log₂ n − 1, between 4 and 20 — 17 bits for the chunk
+/// circuits' 2¹⁸ points. Measured on a wide chunk's unblinded proof (`examples/prove_trace.rs`, 2-core
+/// AMD EPYC, quiet): both groups at 14 bits 3.26 s, 15 3.17 s, 16 2.97 s, 17 2.91 s, 18 3.32 s; G1 at 17
+/// and G2 at 16 2.89 s, G2 at 15 2.97 s. (With the bucket sums unbatched, 14 bits was the best width.)
 fn window_bits(n: usize) -> usize {
     let log = usize::BITS as usize - n.leading_zeros() as usize;
-    log.saturating_sub(5).clamp(4, 16)
+    log.saturating_sub(2).clamp(4, 20)
 }
 
 /// The `windows` signed base-2^c digits of the little-endian `limbs`, each in `[−2^(c−1), 2^(c−1))`.
@@ -103,47 +117,186 @@ fn window_sum<P: SWCurveConfig>(
     w: usize,
     c: usize,
 ) -> Projective<P> {
-    let buckets = 1usize << (c - 1);
-    let mut affine = vec![Affine::<P>::identity(); buckets];
-    let mut projective = vec![Projective::<P>::zero(); buckets];
-    let mut busy = vec![false; buckets];
-    let mut pending: Vec<(u32, Affine<P>)> = Vec::with_capacity(BATCH);
-    let mut scratch = Vec::with_capacity(BATCH);
+    let mut buckets = Buckets::new(1usize << (c - 1));
     for (i, base) in bases.iter().enumerate() {
         let digit = digits[i * windows + w];
         if digit == 0 || base.is_zero() {
             continue;
         }
         let point = if digit > 0 { *base } else { -*base };
-        let b = digit.unsigned_abs() as usize - 1;
-        let bucket = &mut affine[b];
+        buckets.place(digit.unsigned_abs() - 1, point, true);
+        if buckets.pending.len() == BATCH {
+            buckets.flush();
+        }
+    }
+    let mut scratch = Vec::new();
+    bucket_sum(&buckets.finish(), &mut scratch)
+}
+
+/// The buckets of one window: affine points filled by batched additions, a projective point beside
+/// each for what a batch cannot take.
+struct Buckets<P: SWCurveConfig> {
+    affine: Vec<Affine<P>>,
+    projective: Vec<Projective<P>>,
+    /// Whether the bucket has an addition in `pending`.
+    busy: Vec<bool>,
+    /// The current batch: at most one addition per bucket.
+    pending: Vec<(u32, Affine<P>)>,
+    /// Points whose bucket is busy in the current batch, for the next one (at most DEFERRED).
+    deferred: Vec<(u32, Affine<P>)>,
+    waiting: Vec<(u32, Affine<P>)>,
+    scratch: Vec<(P::BaseField, P::BaseField)>,
+}
+
+impl<P: SWCurveConfig> Buckets<P> {
+    fn new(count: usize) -> Self {
+        Self {
+            affine: vec![Affine::identity(); count],
+            projective: vec![Projective::zero(); count],
+            busy: vec![false; count],
+            pending: Vec::with_capacity(BATCH),
+            deferred: Vec::with_capacity(DEFERRED),
+            waiting: Vec::with_capacity(DEFERRED),
+            scratch: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Puts `point` into bucket `b`: straight in when the bucket is empty, into the batch when it can
+    /// be, else among the deferred (when `defer` and there is room) or into the projective bucket (also
+    /// a point with the bucket's `x`: a doubling or a cancellation).
+    fn place(&mut self, b: u32, point: Affine<P>, defer: bool) {
+        let i = b as usize;
+        let bucket = &mut self.affine[i];
         if bucket.is_zero() {
             *bucket = point;
-        } else if busy[b] || bucket.x == point.x {
-            projective[b] += &point;
-        } else {
-            busy[b] = true;
-            pending.push((b as u32, point));
-            if pending.len() == BATCH {
-                add_batch(&mut affine, &mut busy, &mut pending, &mut scratch);
+        } else if self.busy[i] {
+            if defer && self.deferred.len() < DEFERRED {
+                self.deferred.push((b, point));
+            } else {
+                self.projective[i] += &point;
             }
+        } else if bucket.x == point.x {
+            self.projective[i] += &point;
+        } else {
+            self.busy[i] = true;
+            self.pending.push((b, point));
         }
     }
-    add_batch(&mut affine, &mut busy, &mut pending, &mut scratch);
 
-    // Σ (b + 1) · bucket_b as running sums from the top bucket down.
-    let mut running = Projective::<P>::zero();
-    let mut sum = Projective::<P>::zero();
-    for (a, p) in affine.iter().zip(&projective).rev() {
-        if !a.is_zero() {
-            running += a;
+    /// Adds the batch, then places the deferred points again (their buckets are free now).
+    fn flush(&mut self) {
+        add_batch(
+            &mut self.affine,
+            &mut self.busy,
+            &mut self.pending,
+            &mut self.scratch,
+        );
+        std::mem::swap(&mut self.deferred, &mut self.waiting);
+        let mut waiting = std::mem::take(&mut self.waiting);
+        for (b, point) in waiting.drain(..) {
+            self.place(b, point, true);
         }
-        if !p.is_zero() {
-            running += p;
-        }
-        sum += &running;
+        self.waiting = waiting;
     }
-    sum
+
+    /// The buckets with everything added: the last batches, then the projective parts folded in.
+    fn finish(mut self) -> Vec<Affine<P>> {
+        self.flush();
+        let deferred = std::mem::take(&mut self.deferred);
+        for (b, point) in deferred {
+            self.place(b, point, false);
+        }
+        add_batch(
+            &mut self.affine,
+            &mut self.busy,
+            &mut self.pending,
+            &mut self.scratch,
+        );
+        let mixed: Vec<usize> = (0..self.affine.len())
+            .filter(|&b| !self.projective[b].is_zero())
+            .collect();
+        let folded: Vec<Projective<P>> = mixed
+            .iter()
+            .map(|&b| self.projective[b] + self.affine[b])
+            .collect();
+        for (&b, point) in mixed.iter().zip(Projective::normalize_batch(&folded)) {
+            self.affine[b] = point;
+        }
+        self.affine
+    }
+}
+
+/// `Σ (b + 1) · buckets_b`, with batched affine additions: the buckets are cut into segments of
+/// SEGMENT, whose running sums (from the top bucket down) advance together, one shared inversion per
+/// step; the segments' sums are then combined in projective coordinates.
+fn bucket_sum<P: SWCurveConfig>(
+    buckets: &[Affine<P>],
+    scratch: &mut Vec<(P::BaseField, P::BaseField)>,
+) -> Projective<P> {
+    let length = SEGMENT.min(buckets.len());
+    let segments = buckets.len().div_ceil(length);
+    // running[k] = Σ_j bucket_{kL+j}, sum[k] = Σ_j (j + 1) · bucket_{kL+j}, over the bucket's segment.
+    let mut running = vec![Affine::<P>::identity(); segments];
+    let mut sum = vec![Affine::<P>::identity(); segments];
+    let mut addends = vec![Affine::<P>::identity(); segments];
+    for j in (0..length).rev() {
+        for (k, addend) in addends.iter_mut().enumerate() {
+            *addend = buckets.get(k * length + j).copied().unwrap_or_default();
+        }
+        add_pairwise(&mut running, &addends, scratch);
+        add_pairwise(&mut sum, &running, scratch);
+    }
+    // Σ_k sum_k + L · Σ_k k · running_k.
+    let mut weighted = Projective::<P>::zero();
+    let mut above = Projective::<P>::zero();
+    for r in running.iter().skip(1).rev() {
+        above += r;
+        weighted += &above;
+    }
+    let mut total = weighted * P::ScalarField::from(length as u64);
+    for s in &sum {
+        total += s;
+    }
+    total
+}
+
+/// `accᵢ += addendsᵢ` for every i, the additions sharing one inversion (an identity operand is a copy;
+/// two points with the same `x`, a doubling or a cancellation, are added on their own).
+fn add_pairwise<P: SWCurveConfig>(
+    acc: &mut [Affine<P>],
+    addends: &[Affine<P>],
+    scratch: &mut Vec<(P::BaseField, P::BaseField)>,
+) {
+    scratch.clear();
+    let mut product = P::BaseField::ONE;
+    for (a, b) in acc.iter_mut().zip(addends) {
+        if b.is_zero() {
+            scratch.push((P::BaseField::ZERO, P::BaseField::ZERO));
+        } else if a.is_zero() {
+            *a = *b;
+            scratch.push((P::BaseField::ZERO, P::BaseField::ZERO));
+        } else if a.x == b.x {
+            *a = (*a + *b).into();
+            scratch.push((P::BaseField::ZERO, P::BaseField::ZERO));
+        } else {
+            let dx = b.x - a.x;
+            scratch.push((product, dx));
+            product *= dx;
+        }
+    }
+    let Some(mut inverse) = product.inverse() else {
+        unreachable!("the differences are non-zero")
+    };
+    for ((a, b), (prefix, dx)) in acc.iter_mut().zip(addends).zip(scratch.iter()).rev() {
+        if dx.is_zero() {
+            continue;
+        }
+        let lambda = (b.y - a.y) * (inverse * prefix);
+        inverse *= dx;
+        let x3 = lambda.square() - a.x - b.x;
+        let y3 = lambda * (a.x - x3) - a.y;
+        *a = Affine::new_unchecked(x3, y3);
+    }
 }
 
 /// Adds each pending point into its (non-empty, distinct) bucket with one shared inversion.
@@ -203,7 +356,7 @@ mod tests {
     #[test]
     fn agrees_with_arkworks_in_g1_and_g2() {
         let mut rng = StdRng::seed_from_u64(7);
-        for n in [0, 1, 2, 5, 100, 3000] {
+        for n in [0, 1, 2, 5, 100, 3000, 20_000] {
             let s = scalars(&mut rng, n);
             let bigs: Vec<_> = s.iter().map(|x| x.into_bigint()).collect();
             let g1: Vec<G1Affine> = (0..n)
@@ -252,6 +405,34 @@ mod tests {
         }
         let bigs: Vec<_> = s.iter().map(|x| x.into_bigint()).collect();
         assert_eq!(msm(&bases, &bigs), G1Projective::msm(&bases, &s).unwrap());
+    }
+
+    #[test]
+    fn bucket_sums_match_the_weighted_sum() {
+        // Bucket counts below, at and above one segment; empty buckets, equal buckets (doublings in
+        // the running sums) and a bucket's negation (cancellations).
+        let mut rng = StdRng::seed_from_u64(10);
+        let p = G1Projective::rand(&mut rng).into_affine();
+        for count in [1, 3, SEGMENT, SEGMENT + 1, 5 * SEGMENT + 7] {
+            let buckets: Vec<G1Affine> = (0..count)
+                .map(|b| match b % 6 {
+                    0 => G1Affine::identity(),
+                    1 => p,
+                    2 => -p,
+                    _ => G1Projective::rand(&mut rng).into_affine(),
+                })
+                .collect();
+            let want: G1Projective = buckets
+                .iter()
+                .enumerate()
+                .map(|(b, point)| *point * Fr::from(b as u64 + 1))
+                .sum();
+            assert_eq!(
+                bucket_sum(&buckets, &mut Vec::new()),
+                want,
+                "{count} buckets"
+            );
+        }
     }
 
     #[test]
