@@ -2,7 +2,7 @@
 # End to end with real proofs, on anvil through `fractal devnet --prover groth16`: the suite deployed
 # with Groth16BatchVerifier over the generated Groth16Verifier and Groth16DenseVerifier (development
 # keys); deposits, transfers and a withdrawal on the chain; the publisher proves every batch with the
-# chunk circuits and the settlement executes them; `fractal prove` makes the same kind of proof, which the verifier accepts
+# chunk circuits and the settlement executes them, a batch of 35 new slots as a dense chunk; `fractal prove` makes the same kind of proof, which the verifier accepts
 # for its batch and rejects for another; a proof made for other data is refused by `Settlement`; the
 # prover refuses a batch whose writes disagree with its new root. Needs `make setup` (circuit + keys).
 set -uo pipefail
@@ -44,6 +44,22 @@ cast send 0x00000000000000000000000000000000000f4e52 --value 1ether --rpc-url "$
 cast send "$bridge" 'withdraw(address)' 0x00000000000000000000000000000000000f4e53 --value 0.25ether --rpc-url "$l2" --private-key "$k1" > /dev/null
 executed_at_least() { test "$(cast call "$settlement" 'totalBatchesExecuted()(uint64)' --rpc-url "$l1")" -ge "$1"; }
 check "the publisher proves batches with the chunk circuit and the settlement executes them" eventually 600 executed_at_least 2
+
+# A batch of more rows than a wide chunk takes (28), all within the young chain's first 1,024
+# positions: one transaction creating a contract whose constructor writes 35 new slots (PUSH1 v,
+# PUSH1 k, SSTORE, for k = v = 1 … 35; the code left behind is empty). The prover proves it as a
+# dense chunk, and the settlement executes it.
+initcode="0x$(for k in $(seq 1 35); do printf '60%02x60%02x55' "$k" "$k"; done)00"
+created=0
+cast send --rpc-url "$l2" --private-key "$k1" --create "$initcode" > /dev/null && created=1
+check "a transaction creating a contract that writes 35 slots executes on the chain" test "$created" = 1
+dense_batch() { # the first batch the publisher proved with a dense chunk
+  sed 's/\x1b\[[0-9;]*m//g' "$dir.log" | grep 'batch proven' | grep -E 'circuits=[a-z,]*dense' | head -1 | sed -E 's/.* batch=([0-9]+).*/\1/'
+}
+has_dense_batch() { test -n "$(dense_batch)"; }
+check "the publisher proves a batch of 35 new slots with a dense chunk" eventually $((created ? 600 : 1)) has_dense_batch
+dense_executed() { local n; n="$(dense_batch)"; [[ -n "$n" ]] && executed_at_least "$n"; }
+check "the settlement executes the batch proven with a dense chunk" eventually $((created ? 180 : 1)) dense_executed
 check "the publisher logged its proving progress" grep -q "batch proven" "$dir.log"
 batches="$(cast call "$settlement" 'totalBatchesExecuted()(uint64)' --rpc-url "$l1")"
 check "the last executed state root is the node's batch root" \

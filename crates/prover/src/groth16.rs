@@ -475,7 +475,8 @@ impl Groth16Prover {
             }
             Ok(())
         })?;
-        info!(batch = header.batchNumber, writes = data.writes.len(), chunks = chunks.len(), elapsed = ?started.elapsed(), "batch proven");
+        let circuits: Vec<String> = chunks.iter().map(|c| c.circuit.to_string()).collect();
+        info!(batch = header.batchNumber, writes = data.writes.len(), chunks = chunks.len(), circuits = %circuits.join(","), elapsed = ?started.elapsed(), "batch proven");
         let carry_in = fractal_primitives::PUBLIC_INPUT_COUNT;
         Ok(BatchProof {
             carries: chunks
