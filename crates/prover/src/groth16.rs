@@ -384,9 +384,10 @@ impl Groth16Prover {
         self.prove_witness(chunk, &witness)
     }
 
-    /// The witness of `chunk`, checked against its public inputs. (The witness generator fails on
-    /// any assertion or constraint that does not hold; the constraint system is evaluated only when a
-    /// proof fails its check, to say which constraint — [`Self::prove_witness`].)
+    /// The witness of `chunk`, checked against its public inputs. (The native witness generator fails
+    /// on any equality constraint that does not hold, the WebAssembly one not always; the constraint
+    /// system is evaluated only when a proof fails its check, to say which constraint —
+    /// [`Self::prove_witness`].)
     fn checked_witness(&self, chunk: &ChunkInput) -> Result<Vec<Fr>> {
         let started = std::time::Instant::now();
         let prover = self.circuit(chunk.circuit)?;

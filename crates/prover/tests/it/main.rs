@@ -599,3 +599,31 @@ fn a_zkey_that_is_not_one_is_refused() {
     assert!(fractal_prover::import_zkey(&files, &bogus).is_err());
     assert!(fractal_prover::import_zkey(&files, &dir.path().join("missing.zkey")).is_err());
 }
+
+#[test]
+fn a_lying_write_is_refused_with_the_webassembly_witness_generator_too() {
+    // The WebAssembly calculator does not check every constraint as it computes: the lying witness
+    // gets through it, its proof fails the check against the verifying key, and the prover refuses
+    // the chunk with the first constraint that does not hold.
+    let files = wide_files();
+    let keys = KeyStore::new(circuit_dir().join("keys"))
+        .development(&files)
+        .unwrap();
+    let prover = Groth16Prover::new(&files, keys)
+        .unwrap()
+        .with_witness_generator(WitnessGenerator::wasm(&files).unwrap());
+    let sample = sample_batch(8, 5, 0).unwrap();
+    let mut writes = sample.writes.clone();
+    writes[1].siblings[3][1] ^= U256::from(1);
+    let data = BatchData {
+        writes: &writes,
+        ..sample.data()
+    };
+    let err = prover
+        .prove_batch(&sample.header, sample.chain_id, &data, |_, _| {})
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsatisfied { reason, .. } if reason.starts_with("constraint ") && reason.contains("does not hold")),
+        "{err}"
+    );
+}
