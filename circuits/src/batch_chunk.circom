@@ -17,6 +17,15 @@ include "bound_writes.circom";
 // verifier passes from one chunk to the next, so the chunks form one chain from the batch's start to its
 // end. (stateOut's phase is always 0 … 30: BoundWrites checks it.)
 //
+// The messages are the outbox's: the outbox keeps a Poseidon chain of every leaf it ever sent in its
+// storage slot 2 (`chain' = Poseidon(chain, leaf)`, docs/encodings.md), an entry of the state tree like
+// any other, under the constant key OUTBOX_CHAIN_KEY below. The carried state has two more signals, the
+// chain's value before and after the batch, as the row that writes that entry publishes them (0 and 0
+// while no row has: a batch that sends no message does not write it). The last chunk checks that its
+// message leaves, folded into the chain from the value before, give the value after — so the batch's
+// message root holds exactly the messages whose leaves the published state's chain took, in order, and a
+// batch that writes no chain has no message.
+//
 // The rows of a chunk write into one subtree of H levels (4^H positions): the chunk proves the subtree's
 // path of D − H levels from its root before the rows to the carried state root, and the root after them
 // from the subtree's root after the rows along the same siblings. A write then costs H levels of hashing
@@ -28,8 +37,8 @@ include "bound_writes.circom";
 // Public inputs (21): the batch's 17 (version 2: 0 version, 1 chain id, 2 batch number, 3 prevStateRoot,
 // 4 newStateRoot, 5–6 pubdataCommitment halves, 7 messageRoot, 8–9 priorityOpsHash halves, 10 counts and
 // timestamp, 11 childRootsAggregated, 12 importedRootsHash, 13 z, 14 y, 15 P, 16 writesLength), then
-// 17 carryIn = Poseidon(stateIn), 18 carryOut = Poseidon(stateOut) (circomlib's Poseidon of the 8, in
-// order), 19 the chunk index j and 20 the chunk count k, 0 ≤ j < k ≤ 2^16.
+// 17 carryIn = Poseidon(stateIn), 18 carryOut = Poseidon(stateOut) (circomlib's Poseidon of the 10, in
+// order: BoundWrites' 8, then the outbox chain before and after), 19 the chunk index j and 20 the chunk count k, 0 ≤ j < k ≤ 2^16.
 //
 // Private inputs: stateIn, the subtree (its index among the 4^(D − H), its root before the chunk, the
 // siblings of its path), the rows with BoundWrites' names (enabled, isFirst, gap, gapLen, kind,
@@ -40,8 +49,9 @@ include "bound_writes.circom";
 template BatchChunk(W, D, H, M, MESSAGE_DEPTH) {
     signal input inputs[21];
 
-    // The carried state before the chunk's first row.
-    signal input stateIn[8];
+    // The carried state before the chunk's first row: BoundWrites' 8, then the outbox chain's value
+    // before and after the batch (0 and 0 until a row writes it).
+    signal input stateIn[10];
 
     // The rows (BoundWrites): real rows first, then padding (enabled = 0).
     signal input enabled[W];
@@ -106,17 +116,38 @@ template BatchChunk(W, D, H, M, MESSAGE_DEPTH) {
     upper.node[1] <== writes.stateOut[0];
     upper.siblings <== upperSiblings;
     enabled[0] * (upper.root[0] - stateIn[0]) === 0;
-    signal stateOut[8];
+    signal stateOut[10];
     stateOut[0] <== stateIn[0] + enabled[0] * (upper.root[1] - stateIn[0]);
     for (var i = 1; i < 8; i++) {
         stateOut[i] <== writes.stateOut[i];
     }
 
+    // The outbox chain: a real row whose key is the chain's entry carries out its old and new value
+    // (each the field element of its two halves). Keys are unique per entry in a batch's rows (one row
+    // per changed entry), so at most one row sets them.
+    var OUTBOX_CHAIN_KEY = 17488543747943315453417174476450095593187986665014036263127475998885123257470;
+    component isChainKey[W];
+    signal isChain[W];
+    signal chainOld[W + 1];
+    signal chainNew[W + 1];
+    chainOld[0] <== stateIn[8];
+    chainNew[0] <== stateIn[9];
+    for (var i = 0; i < W; i++) {
+        isChainKey[i] = IsEqual();
+        isChainKey[i].in[0] <== key[i];
+        isChainKey[i].in[1] <== OUTBOX_CHAIN_KEY;
+        isChain[i] <== enabled[i] * isChainKey[i].out;
+        chainOld[i + 1] <== chainOld[i] + isChain[i] * (oldValue[i][0] * 2 ** 128 + oldValue[i][1] - chainOld[i]);
+        chainNew[i + 1] <== chainNew[i] + isChain[i] * (newValue[i][0] * 2 ** 128 + newValue[i][1] - chainNew[i]);
+    }
+    stateOut[8] <== chainOld[W];
+    stateOut[9] <== chainNew[W];
+
     // The carries: the states in and out, hashed.
-    component carryIn = Poseidon(8);
+    component carryIn = Poseidon(10);
     carryIn.inputs <== stateIn;
     carryIn.out === inputs[17];
-    component carryOut = Poseidon(8);
+    component carryOut = Poseidon(10);
     carryOut.inputs <== stateOut;
     carryOut.out === inputs[18];
 
@@ -137,10 +168,11 @@ template BatchChunk(W, D, H, M, MESSAGE_DEPTH) {
     lastChunk.in[1] <== inputs[20];
 
     // Chunk 0 starts at the batch start: the previous state root, an empty stream at position 0 (weight
-    // 256^30, phase 0, length 0), no previous address (2^160), P = 0, next index 0.
-    var START[8] = [0, 0, 256 ** 30, 0, 0, 2 ** 160, 0, 0];
+    // 256^30, phase 0, length 0), no previous address (2^160), P = 0, next index 0, no outbox chain
+    // written yet.
+    var START[10] = [0, 0, 256 ** 30, 0, 0, 2 ** 160, 0, 0, 0, 0];
     firstChunk.out * (stateIn[0] - inputs[3]) === 0;
-    for (var i = 1; i < 8; i++) {
+    for (var i = 1; i < 10; i++) {
         firstChunk.out * (stateIn[i] - START[i]) === 0;
     }
 
@@ -207,6 +239,19 @@ template BatchChunk(W, D, H, M, MESSAGE_DEPTH) {
     }
     // Only the last chunk answers for the message root.
     lastChunk.out * (level[0] - inputs[7]) === 0;
+
+    // ... and for the leaves being the outbox's: folded into the chain from its value before the batch,
+    // the active leaves give its value after (with no chain written, 0 → 0: no leaf at all).
+    component link[M];
+    signal chain[M + 1];
+    chain[0] <== stateOut[8];
+    for (var i = 0; i < M; i++) {
+        link[i] = Poseidon(2);
+        link[i].inputs[0] <== chain[i];
+        link[i].inputs[1] <== messages[i];
+        chain[i + 1] <== chain[i] + active[i].out * (link[i].out - chain[i]);
+    }
+    lastChunk.out * (chain[M] - stateOut[9]) === 0;
 
     // The public inputs no check above uses (chain id, batch number, pubdataCommitment, the priority
     // operations, the child and imported roots) enter a constraint each, so the proof is bound to them.

@@ -7,8 +7,8 @@ include "pubdata_row.circom";
 // The writes of a chunk bound to their pubdata rows (docs/proofs.md, "binding the writes to the
 // pubdata"): W rows, each one state-tree write (StateWrite) and the pubdata row that publishes it
 // (PubdataRow), sharing the row's values, its position and its key. The rows are chained through a
-// carried state of 8 signals, which travels between the chunks of a batch as its Poseidon hash
-// (BatchChunk's carries):
+// carried state of 8 signals, which travels between the chunks of a batch, with BatchChunk's two
+// signals of the outbox's message chain, as one Poseidon hash (BatchChunk's carries):
 //
 //     0 root        the state root after the rows so far
 //     1 acc         the stream's sum so far (StreamAppend's acc)

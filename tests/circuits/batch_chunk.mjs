@@ -4,14 +4,16 @@
 // cut into chunks of at most W rows of one subtree of H levels (as the prover cuts them), every subtree's
 // root and path computed here from Rust's siblings, and every carried state is computed here from Rust's vectors alone (roots,
 // indices, bytes; the row commitment from its formula), hashed with circomlibjs's Poseidon into the carries
-// the chunks take as public inputs. Run from the repository root: `node tests/circuits/batch_chunk.mjs`
+// the chunks take as public inputs. The carried state is BoundWrites' 8 signals and the outbox's message
+// chain before and after the batch (taken from the row that writes the chain's entry); Rust's first batch
+// writes that chain over the shared vectors' three messages, which are its message leaves. Run from the repository root: `node tests/circuits/batch_chunk.mjs`
 // (`make test-circuits`).
 //
 // The 21 public inputs: the batch's 17 (0 version 2, 1 chain id, 2 batch number, 3 prevStateRoot,
 // 4 newStateRoot, 5–6 pubdataCommitment, 7 messageRoot, 8–9 priorityOpsHash, 10 counts|timestamp,
 // 11 childRootsAggregated, 12 importedRootsHash, 13 z, 14 y, 15 P, 16 writesLength), carryIn, carryOut,
 // j, k.
-import {writeFileSync} from "node:fs";
+import {readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {buildPoseidon} from "circomlibjs";
 import {
@@ -60,8 +62,26 @@ const randBits = (bits) => {
 
 const poseidon = await buildPoseidon();
 const hash = (xs) => poseidon.F.toObject(poseidon(xs));
-// A carry: circomlibjs's Poseidon of the 8 state signals, in their order.
+// A carry: circomlibjs's Poseidon of the 10 state signals, in their order.
 const carry = (state) => hash(state);
+
+// The state key of the outbox's message chain (storage slot 2 of 0x…010001), batch_chunk.circom's constant.
+const CHAIN_KEY = hash([0n, 0x10001n, 0n, 2n]);
+const CHAIN_BEFORE = 8;
+const CHAIN_AFTER = 9;
+// The chain with `leaves` folded in: Poseidon(chain, leaf) per leaf.
+const fold = (chain, leaves) => leaves.reduce((c, leaf) => hash([c, leaf]), chain);
+// The batch start: BoundWrites' start, and no chain written.
+const start = (stateRoot) => [...batchStart(stateRoot), 0n, 0n];
+// The state after rows from … to − 1 of `batch` from `state`: BoundWrites' 8 (common.mjs), then the chain's
+// old and new value from a row that writes its entry.
+function after(batch, state, from, to) {
+    let [before, later] = state.slice(CHAIN_BEFORE);
+    for (const row of batch.rows.slice(from, to)) {
+        if (row.key === CHAIN_KEY) [before, later] = [mod(row.oldValue), mod(row.newValue)];
+    }
+    return [...stateAfter(hash, batch, state.slice(0, CHAIN_BEFORE), from, to), before, later];
+}
 
 // The message tree of depth DEPTH: 2^DEPTH leaves (`leaves`, then zeros), hashed pairwise level by level.
 function messageRoot(leaves) {
@@ -135,7 +155,7 @@ function cut(batch) {
 // `change` edits the input's public inputs (an array of bigints) before they are written; `subtree`
 // replaces fields of the chunk's subtree.
 function chunkInput(pub, batch, {state, from, to, j, k, leaves = [], count = leaves.length, change, subtree = {}}) {
-    const out = stateAfter(hash, batch, state, from, to);
+    const out = after(batch, state, from, to);
     const inputs = [...pub, carry(state), carry(out), BigInt(j), BigInt(k)];
     change?.(inputs, out);
     const tree = {...subtreeFor(batch, from, to), ...subtree};
@@ -153,6 +173,8 @@ function chunkInput(pub, batch, {state, from, to, j, k, leaves = [], count = lea
 }
 
 const batches = rustBatches();
+// The shared vectors' messages, which Rust's batch 0 sends.
+const leaves0 = JSON.parse(readFileSync("contracts/test/vectors/shared.json", "utf8")).messages.map((m) => BigInt(m.leaf));
 // The lines of batch_chunk.circom a refusal is expected at.
 const FILE = "batch_chunk.circom";
 const at = {
@@ -170,6 +192,7 @@ const at = {
     length: lineOf(FILE, "lastChunk.out * (stateOut[4] - inputs[16]) === 0;"),
     messageRoot: lineOf(FILE, "lastChunk.out * (level[0] - inputs[7]) === 0;"),
     messageCount: lineOf(FILE, "countFits.out === 1;"),
+    chain: lineOf(FILE, "lastChunk.out * (chain[M] - stateOut[9]) === 0;"),
     messagePast: lineOf(FILE, "(1 - active[i].out) * messages[i] === 0;"),
 };
 
@@ -190,7 +213,7 @@ try {
     {
         let ok = true;
         for (const batch of batches) {
-            const end = stateAfter(hash, batch, batchStart(batch.prevRoot), 0, batch.rows.length);
+            const end = after(batch, start(batch.prevRoot), 0, batch.rows.length);
             ok &&= end[ROOT] === batch.newRoot && end[ACC] === batch.y && end[COMMIT] === batch.rowCommitment;
             ok &&= end[LENGTH] === BigInt(batch.run.length) && end[ACC] === evaluateChunks([...batch.run], batch.z);
             ok &&= end[WEIGHT] === weightAt(batch.run.length, batch.z) && end[PHASE] === BigInt(batch.run.length % 31);
@@ -198,6 +221,12 @@ try {
         }
         ok &&= batches[1].prevRoot === batches[0].newRoot;
         check(ok, "the states computed from Rust's vectors end each batch at Rust's new root, y, row commitment and run length");
+        const end0 = after(batches[0], start(batches[0].prevRoot), 0, batches[0].rows.length);
+        const end1 = after(batches[1], start(batches[1].prevRoot), 0, batches[1].rows.length);
+        check(
+            end0[CHAIN_BEFORE] === 0n && end0[CHAIN_AFTER] === fold(0n, leaves0) && end1[CHAIN_AFTER] === 0n,
+            "Rust's batch 0 writes the outbox chain from 0 to its three messages' leaves folded; batch 1 writes no chain",
+        );
     }
 
     const chunk = await build;
@@ -214,19 +243,18 @@ try {
     };
     const checked = []; // inputs whose witnesses snarkjs checks
 
-    // ---- Rust's batch 0 (12 rows: entries 0 … 4 in subtree 0, 142 … 158 in subtree 2) as 3 chunks, its
-    // messages 3 leaves; batch 1 (entries 1 | 157, 159, 160) as 2 chunks with no messages (the empty
-    // tree's root); `single`: batch 1's first row as a batch of its own, one chunk. Middle chunks get no
-    // messages.
-    const leaves0 = [hash([1n, 2n]), hash([3n, 4n]), hash([5n, 6n])];
+    // ---- Rust's batch 0 (13 rows: entries 0 … 4 in subtree 0, 142 … 159 in subtree 2, the last the outbox
+    // chain) as 4 chunks, its messages the vectors' 3 leaves; batch 1 (entries 1 | 157, 160, 161) as 2
+    // chunks with no messages (the empty tree's root); `single`: batch 1's first row as a batch of its own,
+    // one chunk. Middle chunks get no messages.
     const pub0 = header(batches[0], 7, leaves0);
     const pub1 = header(batches[1], 8, []);
     const chunksOf = (batch) => {
         const chunks = [];
-        let state = batchStart(batch.prevRoot);
+        let state = start(batch.prevRoot);
         for (const [from, to] of cut(batch)) {
             chunks.push({state, from, to});
-            state = stateAfter(hash, batch, state, from, to);
+            state = after(batch, state, from, to);
         }
         return chunks;
     };
@@ -235,16 +263,16 @@ try {
     const k0 = chunks0.length;
     const input0 = (c, options = {}) => chunkInput(pub0, batches[0], {...chunks0[c], j: c, k: k0, leaves: c === k0 - 1 ? leaves0 : [], ...options});
     const input1 = (c, options = {}) => chunkInput(pub1, batches[1], {...chunks1[c], j: c, k: chunks1.length, ...options});
-    const prefix = stateAfter(hash, batches[1], batchStart(batches[1].prevRoot), 0, 1);
+    const prefix = after(batches[1], start(batches[1].prevRoot), 0, 1);
     const pubSingle = header(
         {...batches[1], newRoot: prefix[ROOT], y: prefix[ACC], rowCommitment: prefix[COMMIT], run: batches[1].run.subarray(0, Number(prefix[LENGTH]))},
         8,
         [],
     );
-    const single = (options = {}) => chunkInput(pubSingle, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 1, j: 0, k: 1, ...options});
+    const single = (options = {}) => chunkInput(pubSingle, batches[1], {state: start(batches[1].prevRoot), from: 0, to: 1, j: 0, k: 1, ...options});
     {
         const subtrees = chunks0.map((c) => subtreeOf(batches[0].vectors[c.from].index));
-        let ok = k0 === 3 && subtrees.join() === "0,2,2";
+        let ok = k0 === 4 && subtrees.join() === "0,2,2,2";
         for (let c = 0; c < k0; c++) {
             ok &&= await satisfied(input0(c));
             checked.push(input0(c));
@@ -262,7 +290,7 @@ try {
     }
     // ---- The subtree.
     {
-        const got = await refusedAt(chunkInput(pub1, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 4, j: 0, k: 1}));
+        const got = await refusedAt(chunkInput(pub1, batches[1], {state: start(batches[1].prevRoot), from: 0, to: 4, j: 0, k: 1}));
         check(got?.template === "Num2Bits", `batch 1's rows in one chunk (subtrees 0 and 2) are refused: a row outside the chunk's subtree has no position in it (refused in ${got?.template})`);
         const other = await refusedAt(input0(1, {subtree: {subtree: 3n}}));
         check(other?.template === "Num2Bits", `chunk 1 (subtree 2) claiming subtree 3 is refused: its rows are below the subtree (refused in ${other?.template})`);
@@ -278,7 +306,7 @@ try {
         // range-checked.
         const empty = {...batches[1], newRoot: batches[1].prevRoot, y: 0n, rowCommitment: 0n, run: Buffer.alloc(0)};
         const pubEmpty = header(empty, 9, []);
-        const padding = (subtree, change) => chunkInput(pubEmpty, batches[1], {state: batchStart(batches[1].prevRoot), from: 0, to: 0, j: 0, k: 1, subtree, change});
+        const padding = (subtree, change) => chunkInput(pubEmpty, batches[1], {state: start(batches[1].prevRoot), from: 0, to: 0, j: 0, k: 1, subtree, change});
         const top = 4n ** BigInt(D - H);
         let ok = await satisfied(padding({subtreeRoot: 12345n}));
         ok &&= await satisfied(padding({subtree: top - 1n, subtreeRoot: 1n, upperSiblings: Array(D - H).fill([7n, 8n, 9n])}));
@@ -293,12 +321,12 @@ try {
     }
     {
         // A middle chunk ends at none of the header's end values and has no messages: it is not held to them.
-        const out = stateAfter(hash, batches[0], chunks0[1].state, chunks0[1].from, chunks0[1].to);
+        const out = after(batches[0], chunks0[1].state, chunks0[1].from, chunks0[1].to);
         const differs = out[ROOT] !== pub0[4] && out[ACC] !== pub0[14] && out[COMMIT] !== pub0[15] && out[LENGTH] !== pub0[16] && messageRoot([]) !== pub0[7];
         check(differs && (await satisfied(input0(1))), "a middle chunk whose state out is not the header's root, y, P or length, with no messages, is satisfied: only the last chunk answers for them");
         // So is chunk 0 of a batch of several.
-        const first = stateAfter(hash, batches[0], chunks0[0].state, chunks0[0].from, chunks0[0].to);
-        check(first[ROOT] !== pub0[4] && (await satisfied(input0(0))), "chunk 0 of 3 is not held to the header's end values either");
+        const first = after(batches[0], chunks0[0].state, chunks0[0].from, chunks0[0].to);
+        check(first[ROOT] !== pub0[4] && (await satisfied(input0(0))), `chunk 0 of ${k0} is not held to the header's end values either`);
         // The largest index and count: batch 1 as chunk 65535 of 65536 (not chunk 0: its state in is free).
         check(await satisfied(single({j: 65535, k: 65536})), "batch 1's chunk as j = 65535 of k = 65536 (the largest count) is satisfied");
     }
@@ -311,7 +339,7 @@ try {
             writeFileSync(wtns, await wc.calculateWTNSBin(input, true));
             all &&= wtnsCheck(join(work, `${chunk.name}.r1cs`), wtns, {verbose: true});
         }
-        check(all, `snarkjs wtns check: the ${checked.length} chunks' witnesses (batch 0's three, batch 1's two, the single row's, the padding chunk's) satisfy every constraint`);
+        check(all, `snarkjs wtns check: the ${checked.length} chunks' witnesses (batch 0's ${k0}, batch 1's two, the single row's, the padding chunk's) satisfy every constraint`);
     }
 
     // ---- Chunk 0 must start at the batch start. Each start state below is otherwise consistent — carryIn
@@ -319,12 +347,13 @@ try {
     // batch, so the start check alone refuses it.
     const startVariants = [
         ["prevStateRoot (the public input) not the state's root", {change: (inputs) => (inputs[3] = mod(inputs[3] + 1n))}, at.startRoot],
-        ["acc 1", {state: Object.assign(batchStart(batches[0].prevRoot), {[ACC]: 1n})}, at.start],
-        ["weight 256^29 (position 1's, phase 0)", {state: Object.assign(batchStart(batches[0].prevRoot), {[WEIGHT]: weightAt(1, batches[0].z)})}, at.start],
-        ["phase 1 (weight 256^30)", {state: Object.assign(batchStart(batches[0].prevRoot), {[PHASE]: 1n})}, at.start],
-        ["length 5", {state: Object.assign(batchStart(batches[0].prevRoot), {[LENGTH]: 5n})}, at.start],
-        ["prevAddress 0xa1 (an address, not 2^160)", {state: Object.assign(batchStart(batches[0].prevRoot), {[ADDRESS]: 0xa1n})}, at.start],
-        ["a row commitment already started", {state: Object.assign(batchStart(batches[0].prevRoot), {[COMMIT]: hash([9n])})}, at.start],
+        ["acc 1", {state: Object.assign(start(batches[0].prevRoot), {[ACC]: 1n})}, at.start],
+        ["weight 256^29 (position 1's, phase 0)", {state: Object.assign(start(batches[0].prevRoot), {[WEIGHT]: weightAt(1, batches[0].z)})}, at.start],
+        ["phase 1 (weight 256^30)", {state: Object.assign(start(batches[0].prevRoot), {[PHASE]: 1n})}, at.start],
+        ["length 5", {state: Object.assign(start(batches[0].prevRoot), {[LENGTH]: 5n})}, at.start],
+        ["prevAddress 0xa1 (an address, not 2^160)", {state: Object.assign(start(batches[0].prevRoot), {[ADDRESS]: 0xa1n})}, at.start],
+        ["a row commitment already started", {state: Object.assign(start(batches[0].prevRoot), {[COMMIT]: hash([9n])})}, at.start],
+        ["an outbox chain already written", {state: Object.assign(start(batches[0].prevRoot), {[CHAIN_BEFORE]: 5n, [CHAIN_AFTER]: hash([5n, 6n])})}, at.start],
     ];
     for (const [what, options, line] of startVariants) {
         const asMiddle = await satisfied(input0(0, {...options, j: 1}));
@@ -335,7 +364,7 @@ try {
         "chunk 0 with a carryIn that is not the hash of its state in is refused",
     );
     check(
-        await refused(single({change: (inputs) => (inputs[17] = carry(batchStart(mod(batches[1].prevRoot + 1n))))}), at.carryIn, "carryIn of another root"),
+        await refused(single({change: (inputs) => (inputs[17] = carry(start(mod(batches[1].prevRoot + 1n))))}), at.carryIn, "carryIn of another root"),
         "a single chunk whose carryIn is the start of another root (its state in the real start) is refused",
     );
 
@@ -366,9 +395,44 @@ try {
     );
     check(await refused(single({count: M + 1}), at.messageCount, "messageCount M + 1"), `a chunk with messageCount ${M + 1} > M is refused`);
 
+    // ---- The messages are the outbox's: the header commits the root of these leaves, but they are not
+    // what the chain the rows write took.
+    {
+        const other = [leaves0[0], mod(leaves0[1] + 1n), leaves0[2]];
+        const pubOther = [...pub0];
+        pubOther[7] = messageRoot(other);
+        const last = (pub, leaves) => chunkInput(pub, batches[0], {...chunks0[k0 - 1], j: k0 - 1, k: k0, leaves});
+        check(await refused(last(pubOther, other), at.chain, "a leaf not the outbox's"), "the last chunk with a message the outbox did not send (the header's root over it) is refused by the chain");
+        const swapped = [leaves0[1], leaves0[0], leaves0[2]];
+        pubOther[7] = messageRoot(swapped);
+        check(await refused(last(pubOther, swapped), at.chain, "two leaves swapped"), "the last chunk with the outbox's messages in another order is refused by the chain");
+        pubOther[7] = messageRoot(leaves0.slice(0, 2));
+        check(await refused(last(pubOther, leaves0.slice(0, 2)), at.chain, "a message dropped"), "the last chunk leaving out the outbox's last message (the header's root over the other two) is refused by the chain");
+        // A batch that writes no chain sends no message.
+        const pubMessages = header(batches[1], 8, leaves0);
+        const lastOf1 = chunkInput(pubMessages, batches[1], {...chunks1[chunks1.length - 1], j: chunks1.length - 1, k: chunks1.length, leaves: leaves0});
+        check(await refused(lastOf1, at.chain, "messages without a chain write"), "a batch whose rows write no outbox chain, claiming messages (the header's root over them), is refused by the chain");
+        // The chain passes between chunks in the carried state: a last chunk without the chain's row
+        // checks its leaves against the values carried in.
+        const carried = {...chunks1[chunks1.length - 1]};
+        carried.state = [...carried.state.slice(0, CHAIN_BEFORE), 77n, fold(77n, leaves0)];
+        const pubCarried = header(batches[1], 8, leaves0);
+        check(
+            await satisfied(chunkInput(pubCarried, batches[1], {...carried, j: chunks1.length - 1, k: chunks1.length, leaves: leaves0})),
+            "a last chunk whose carried chain goes from c to the leaves folded onto c (written by an earlier chunk) is satisfied",
+        );
+        // A padding row with the chain's key does not write the chain.
+        const padded = chunkInput(pub0, batches[0], {...chunks0[k0 - 1], j: k0 - 1, k: k0, leaves: leaves0});
+        const w = padded.enabled.findIndex((e) => e === "0");
+        padded.key[w] = String(CHAIN_KEY);
+        padded.newValue[w] = ["0", "5"];
+        padded.oldValue[w] = ["0", "4"];
+        check(w > 0 && (await satisfied(padded)), "a padding row whose key is the chain's (old 4, new 5) leaves the chain as the real row wrote it");
+    }
+
     // ---- The version, the index and the count.
     check(await refused(single({change: (inputs) => (inputs[0] = 1n)}), at.version, "version 1"), "version 1 is refused");
-    check(await refused(input0(k0 - 1, {j: k0, k: k0}), at.index, "j = k"), "j = k (chunk 3 of 3) is refused");
+    check(await refused(input0(k0 - 1, {j: k0, k: k0}), at.index, "j = k"), `j = k (chunk ${k0} of ${k0}) is refused`);
     check(await refused(input0(k0 - 1, {j: k0 + 1, k: k0}), at.index, "j > k"), "j > k is refused");
     check(await refused(single({j: 0, k: 0}), at.index, "k = 0"), "k = 0 is refused");
     check(await refused(single({j: 0, k: 65537}), at.count, "k = 65537"), "k = 65537 > 2^16 is refused");

@@ -4,7 +4,8 @@
 # keys); deposits, transfers and a withdrawal on the chain; the publisher proves every batch with the
 # chunk circuits and the settlement executes them, a batch of 35 new slots as a dense chunk; `fractal prove` makes the same kind of proof, which the verifier accepts
 # for its batch and rejects for another; a proof made for other data is refused by `Settlement`; the
-# prover refuses a batch whose writes disagree with its new root. Needs `make setup` (circuit + keys).
+# prover refuses a batch whose writes disagree with its new root, and the withdrawal's batch with its
+# message hidden (its leaves must fold the outbox's message chain). Needs `make setup` (circuit + keys).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -91,6 +92,32 @@ commit_block="$(cast logs --from-block 0 --address "$settlement" 'BatchCommitted
 refused="$(cast call "$settlement" "proveBatches(${H}[],bytes[])" "[$(header_of 2)]" "[$proof1]" --from "$operator" --block "$commit_block" --rpc-url "$l1" 2>&1)"
 check "Settlement refuses batch 2 with a proof made for batch 1 (SettlementInvalidProof(2))" \
   grep -q "$(cast calldata 'SettlementInvalidProof(uint64)' 2 | cut -c1-10)\|SettlementInvalidProof" <<< "$refused"
+
+# The withdrawal's batch: its message leaf is checked against the outbox's message chain, which the
+# batch writes. Proven and executed with its message; hidden (the message dropped and the header's message
+# root made the empty tree's, so that nothing else disagrees), the prover refuses it.
+withdrawal_batch=""
+for n in $(seq 1 "$batches"); do
+  sent="$(cast rpc fractal_batchByNumber "$(cast to-hex "$n")" --rpc-url "$l2" | node -e "console.log(JSON.parse(require('fs').readFileSync(0)).messages.length)")"
+  if [[ "$sent" != 0 ]]; then withdrawal_batch="$n"; break; fi
+done
+check "an executed batch holds the withdrawal's message, proven against the outbox's message chain" test -n "$withdrawal_batch"
+if [[ -n "$withdrawal_batch" ]]; then
+  cast rpc fractal_batchByNumber "$(cast to-hex "$withdrawal_batch")" --rpc-url "$l2" > "$dir/wbatch.json"
+  cast rpc fractal_batchWitness "$(cast to-hex "$withdrawal_batch")" --rpc-url "$l2" > "$dir/wwitness.json"
+  node --input-type=module -e "
+    import {buildPoseidon} from 'circomlibjs';
+    import fs from 'node:fs';
+    const poseidon = await buildPoseidon();
+    let empty = 0n;
+    for (let h = 0; h < 10; h++) empty = poseidon.F.toObject(poseidon([empty, empty]));
+    const b = JSON.parse(fs.readFileSync('$dir/wbatch.json'));
+    b.messages = [];
+    b.header.messageRoot = '0x' + empty.toString(16).padStart(64, '0');
+    fs.writeFileSync('$dir/wbatch-hidden.json', JSON.stringify(b));"
+  check "the prover refuses the withdrawal's batch with its message hidden (the leaves do not fold the outbox's chain)" \
+    bash -c "'$fractal' prove --batch-file '$dir/wbatch-hidden.json' --witness-file '$dir/wwitness.json' --chain-id 4242 2>&1 | grep -q 'message chain'"
+fi
 
 # The prover refuses a batch whose writes do not lead to its new root.
 cast rpc fractal_batchByNumber 0x2 --rpc-url "$l2" > "$dir/batch2.json"

@@ -22,6 +22,12 @@ library FractalConstants {
     address internal constant L2_INBOX = address(0x0000000000000000000000000000000000010002);
     /// @dev Bridge system contract (mints deposits, burns withdrawals), predeployed on every Fractal chain.
     address internal constant L2_BRIDGE = address(0x0000000000000000000000000000000000010003);
+    /// @dev The `PoseidonT3` library of poseidon-solidity (Poseidon of 2 inputs), predeployed on every
+    /// Fractal chain: the genesis outbox is linked against it.
+    address internal constant POSEIDON_T3 = address(0x0000000000000000000000000000000000010004);
+    /// @dev The `PoseidonT4` library of poseidon-solidity (Poseidon of 3 inputs), predeployed on every
+    /// Fractal chain: the genesis outbox is linked against it.
+    address internal constant POSEIDON_T4 = address(0x0000000000000000000000000000000000010005);
 
     /// @dev State-key kinds (see docs/state.md).
     uint8 internal constant STATE_KIND_STORAGE = 0;

@@ -61,6 +61,16 @@ library Hashing {
         return PoseidonT3.hash([head, payloadHash(m.payload)]);
     }
 
+    /// @notice One step of an outbox's message chain (`IL2Outbox.messageChain`): the chain after a message
+    /// whose leaf is `leaf` was sent, from the chain `chain` before it: Poseidon(chain, leaf). The chain
+    /// starts at 0.
+    /// @param chain The chain before the message (0, or a previous step's output).
+    /// @param leaf The message's `messageLeaf`.
+    /// @return The chain after the message, a field element.
+    function messageChainStep(uint256 chain, uint256 leaf) internal pure returns (uint256) {
+        return PoseidonT3.hash([chain, leaf]);
+    }
+
     /// @notice Recomputes a fixed-depth binary Poseidon Merkle root from a leaf, its index and its
     /// siblings (bottom-up). Returns 0 when the proof has the wrong length or the index is out of range.
     function merkleRoot(uint256 leaf, uint256 index, uint256[] memory siblings)

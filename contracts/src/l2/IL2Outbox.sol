@@ -3,8 +3,10 @@ pragma solidity ^0.8.28;
 
 /// @title IL2Outbox
 /// @notice The outbox system contract of every Fractal chain (FractalConstants.L2_OUTBOX). It numbers the
-/// chain's outgoing messages; the node collects its `MessageSent` events into each batch's Poseidon
-/// message tree (docs/encodings.md, "Messages"), whose root the parent's Settlement stores.
+/// chain's outgoing messages and folds each one's leaf into a Poseidon chain in its storage
+/// (`messageChain()`); the node collects its `MessageSent` events into each batch's Poseidon message tree
+/// (docs/encodings.md, "Messages"), whose root the parent's Settlement stores, and the batch proof checks
+/// the batch's leaves against the chain.
 /// @dev Note: an event carries every field of `Message` except `sourceChainId`, which is the chain's own
 /// id (`block.chainid`) for every message of its outbox.
 interface IL2Outbox {
@@ -37,6 +39,14 @@ interface IL2Outbox {
     /// @notice The nonce the next message gets (the number of messages sent so far).
     /// @return The next nonce.
     function nextNonce() external view returns (uint64);
+
+    /// @notice The chain of every message leaf this outbox sent: 0 before the first message, then
+    /// `Poseidon(chain, leaf)` after each (`Hashing.messageChainStep`), `leaf` being the message's
+    /// `Hashing.messageLeaf` with `sourceChainId = block.chainid`. Storage slot 2 holds it.
+    /// @dev The batch proof checks that the leaves of a batch's messages, in nonce order, fold the value
+    /// before the batch into the value after it (docs/encodings.md, "Outbox").
+    /// @return The chain, a BN254 field element.
+    function messageChain() external view returns (uint256);
 
     /// @notice How many messages the current block has sent so far (at most 16).
     /// @return The count for `block.number`.

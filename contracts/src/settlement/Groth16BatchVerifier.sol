@@ -7,10 +7,10 @@ import {IChunkVerifier} from "./IChunkVerifier.sol";
 /// @title Groth16BatchVerifier
 /// @notice The registry's batch-proof verifier with real proofs: a batch's writes are proven in chunks,
 /// each a Groth16 proof of one of the two chunk circuits — the wide chunk (`WIDE_VERIFIER`: up to 28 writes
-/// into a subtree of 4^10 positions) or the dense chunk (`DENSE_VERIFIER`: up to 43 writes into a subtree
+/// into a subtree of 4^10 positions) or the dense chunk (`DENSE_VERIFIER`: up to 42 writes into a subtree
 /// of 4^5), which prove the same statement over the same public inputs. Chunk `j` of `k` takes the carried
 /// state (root, the pubdata stream's sum, weight, phase and length, the previous address, the row
-/// commitment and the next index) from carry `j` to carry `j + 1`, each carry one Poseidon hash of that
+/// commitment, the next index, and the outbox's message chain before and after the batch) from carry `j` to carry `j + 1`, each carry one Poseidon hash of that
 /// state; its public inputs are the batch's 17 (public input version 2), then `carryIn` (carry `j`),
 /// `carryOut` (carry `j + 1`), `j` and `k` — 21 (docs/encodings.md, "Public input"; docs/proofs.md, "The
 /// wiring" and "Dense chunks").

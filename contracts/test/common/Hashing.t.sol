@@ -251,6 +251,25 @@ contract HashingTest is Test {
         assertTrue(Hashing.messageLeaf(m) != leaf, "payload");
     }
 
+    // ---------------------------------------------------------------- message chain
+
+    function test_MessageChainStep_IsPoseidonOfChainAndLeaf() public view {
+        uint256 leaf = Hashing.messageLeaf(_message());
+        assertEq(Hashing.messageChainStep(0, leaf), PoseidonT3.hash([uint256(0), leaf]));
+        uint256 first = Hashing.messageChainStep(0, leaf);
+        assertEq(Hashing.messageChainStep(first, leaf), PoseidonT3.hash([first, leaf]));
+        assertTrue(Hashing.messageChainStep(first, leaf) != first, "every message moves the chain");
+    }
+
+    function testFuzz_MessageChainStep_OrderMatters(uint256 chain, uint256 a, uint256 b) public pure {
+        (chain, a, b) = (chain % P, a % P, b % P);
+        vm.assume(a != b);
+        uint256 ab = Hashing.messageChainStep(Hashing.messageChainStep(chain, a), b);
+        uint256 ba = Hashing.messageChainStep(Hashing.messageChainStep(chain, b), a);
+        assertTrue(ab != ba);
+        assertTrue(ab < P, "a field element");
+    }
+
     // ---------------------------------------------------------------- state tree
 
     uint256 internal constant BIG = 2 ** 200 + 7;

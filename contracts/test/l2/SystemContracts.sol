@@ -22,6 +22,8 @@ library SystemContracts {
     uint256 internal constant OUTBOX_NONCE_SLOT = 0;
     /// @dev Outbox slot 1: the block of the last message (low 8 bytes) and its count (next 8 bytes).
     uint256 internal constant OUTBOX_SENT_SLOT = 1;
+    /// @dev Outbox slot 2: the Poseidon chain of the message leaves (`messageChain()`).
+    uint256 internal constant OUTBOX_MESSAGE_CHAIN_SLOT = 2;
     /// @dev Bridge slot 0: the ledger `mapping(address l1Token => mapping(address account => uint256))`.
     uint256 internal constant BRIDGE_LEDGER_SLOT = FractalConstants.L2_BRIDGE_BALANCES_SLOT;
     /// @dev Bridge slot 1: the parent's vault, as `uint256(uint160(vault))`.

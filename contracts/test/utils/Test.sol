@@ -39,6 +39,8 @@ interface Vm {
     function getRecordedLogs() external returns (Log[] memory logs);
     function blobhashes(bytes32[] calldata hashes) external;
     function readFile(string calldata path) external view returns (string memory data);
+    function readLine(string calldata path) external view returns (string memory line);
+    function parseBytes(string calldata stringifiedValue) external pure returns (bytes memory parsedValue);
     function parseJson(string calldata json, string calldata key) external pure returns (bytes memory);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);
     function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);

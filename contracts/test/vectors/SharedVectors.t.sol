@@ -6,7 +6,9 @@ import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {Test} from "../utils/Test.sol";
 import {PubdataEvaluationHarness} from "../da/PubdataEvaluation/PubdataEvaluationHarness.sol";
+import {FractalConstants} from "../../src/common/Constants.sol";
 import {Hashing} from "../../src/common/Hashing.sol";
+import {L2Outbox} from "../../src/l2/L2Outbox.sol";
 import {BridgeVault} from "../../src/bridge/BridgeVault.sol";
 import {IChainRegistry} from "../../src/registry/IChainRegistry.sol";
 import {BatchHeader, BatchLib} from "../../src/settlement/BatchLib.sol";
@@ -86,24 +88,52 @@ contract SharedVectorsTest is Test {
         }
     }
 
+    /// @dev Vector message `i`.
+    function _message(uint256 i) internal view returns (Hashing.Message memory) {
+        return Hashing.Message({
+            sourceChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "sourceChainId"))),
+            nonce: uint64(vm.parseJsonUint(json, _key(".messages", i, "nonce"))),
+            sender: vm.parseJsonAddress(json, _key(".messages", i, "sender")),
+            destinationChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "destinationChainId"))),
+            recipient: vm.parseJsonAddress(json, _key(".messages", i, "recipient")),
+            payload: vm.parseJsonBytes(json, _key(".messages", i, "payload"))
+        });
+    }
+
     function test_MessageLeavesAndTreeMatchRust() public view {
         uint256 root = vm.parseJsonUint(json, ".messageRoot");
         for (uint256 i = 0; i < 3; ++i) {
-            Hashing.Message memory m = Hashing.Message({
-                sourceChainId: uint64(vm.parseJsonUint(json, _key(".messages", i, "sourceChainId"))),
-                nonce: uint64(vm.parseJsonUint(json, _key(".messages", i, "nonce"))),
-                sender: vm.parseJsonAddress(json, _key(".messages", i, "sender")),
-                destinationChainId: uint64(
-                    vm.parseJsonUint(json, _key(".messages", i, "destinationChainId"))
-                ),
-                recipient: vm.parseJsonAddress(json, _key(".messages", i, "recipient")),
-                payload: vm.parseJsonBytes(json, _key(".messages", i, "payload"))
-            });
+            Hashing.Message memory m = _message(i);
             uint256 leaf = Hashing.messageLeaf(m);
             assertEq(leaf, vm.parseJsonUint(json, _key(".messages", i, "leaf")), "leaf");
             uint256[] memory siblings = vm.parseJsonUintArray(json, _key(".messages", i, "siblings"));
             assertEq(Hashing.merkleRoot(leaf, i, siblings), root, "message root");
         }
+    }
+
+    /// @dev The outbox's message chain after the three vector messages, from genesis: Rust's fold, Solidity's
+    /// fold of `Hashing.messageLeaf`, and what the outbox itself stores when it sends them (on the vector
+    /// chain, from the vector sender).
+    function test_MessageChainMatchesRust() public {
+        uint256 expected = vm.parseJsonUint(json, ".messageChain");
+        vm.etch(FractalConstants.L2_OUTBOX, type(L2Outbox).runtimeCode);
+        uint256 chain;
+        for (uint256 i = 0; i < 3; ++i) {
+            Hashing.Message memory m = _message(i);
+            chain = Hashing.messageChainStep(chain, Hashing.messageLeaf(m));
+            vm.chainId(m.sourceChainId);
+            vm.prank(m.sender);
+            assertEq(
+                uint256(
+                    L2Outbox(FractalConstants.L2_OUTBOX)
+                        .sendMessage(m.destinationChainId, m.recipient, m.payload)
+                ),
+                m.nonce,
+                "nonce"
+            );
+        }
+        assertEq(chain, expected, "Solidity fold");
+        assertEq(L2Outbox(FractalConstants.L2_OUTBOX).messageChain(), expected, "outbox");
     }
 
     function test_StateKeysAndProofsMatchRust() public {

@@ -103,7 +103,7 @@ pub(crate) fn run(args: &SetupArgs) -> Result<()> {
         all_keys.push(keys);
     }
     if let Some(path) = &args.fixture {
-        // 50 writes over 40 entries, all in one dense subtree: a dense chunk of 43 and a wide chunk of
+        // 49 writes over 40 entries, all in one dense subtree: a dense chunk of 42 and a wide chunk of
         // 7, so the Foundry tests check a proof of each circuit and a carry between chunks.
         let sample = sample_batch(40, ChunkCircuit::Dense.writes() as u64 + 7, 3)?;
         let mut keys = all_keys.into_iter();

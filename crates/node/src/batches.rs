@@ -19,16 +19,17 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy_primitives::B256;
+use alloy_primitives::{B256, U256};
 use fractal_primitives::{
-    BatchHeader, BatchWitness, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
-    StateDiff, StateTree, WriteKind, WriteWitness,
-    pubdata::{self, BatchWrites, BlockRange, PubdataTables, Row, RowFields},
+    BatchHeader, BatchWitness, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, Message, MessageProof,
+    MessageTree, PRIORITY_TX_TYPE, SealedBatch, StateDiff, StateTree, WriteKind, WriteWitness,
+    message_chain,
+    pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
     rolling_hash,
 };
 use fractal_storage::{Receipt, Store};
 use tokio::sync::broadcast::error::TryRecvError;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use crate::{
     Error, Result,
@@ -306,6 +307,39 @@ pub fn apply_writes(
     Ok(witnesses)
 }
 
+/// Checks that the leaves of the messages the node collected for batch `batch` (from the outbox's
+/// `MessageSent` events, in nonce order) fold the outbox's message chain — its storage slot 2,
+/// [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`] — from its value before the batch (in `tables`, the state before
+/// it) to the value the batch's `writes` leave (unchanged when it writes none). The batch proof checks
+/// exactly this, so a batch that fails here could never be proven: the node refuses to seal it.
+pub fn check_message_chain(
+    batch: u64,
+    tables: &PubdataTables,
+    writes: &BatchWrites,
+    leaves: &[U256],
+) -> Result<()> {
+    let key = EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT));
+    let before = tables.value(&key);
+    let actual = writes.values.get(&key).copied().unwrap_or(before);
+    let expected = message_chain(before, leaves)?;
+    if expected != actual {
+        let e = Error::MessageChainMismatch {
+            batch,
+            messages: leaves.len(),
+            expected,
+            actual,
+        };
+        error!(
+            batch,
+            before = %format!("{before:#x}"),
+            error = %e,
+            "the batch's messages disagree with the outbox's message chain: not sealing it"
+        );
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Seals the chain's blocks into batches until `stop` is set.
 pub struct Batcher<S> {
     chain: Arc<Chain<S>>,
@@ -461,6 +495,14 @@ impl<S: Store + 'static> Batcher<S> {
         let open = std::mem::take(&mut self.open);
         let started = Instant::now();
         let writes = BatchWrites::from_diffs(&self.tip.tables, open.diffs.iter().map(|d| &**d));
+        let leaves: Vec<U256> = open.messages.iter().map(Message::leaf).collect();
+        // Before the tip changes: the tables still hold the state before the batch.
+        check_message_chain(
+            self.tip.header.batchNumber + 1,
+            &self.tip.tables,
+            &writes,
+            &leaves,
+        )?;
         // The tip changes in place: an error below stops the batcher, which rebuilds its tip from the
         // stored batches at the next start.
         let (pubdata, rows) = pubdata::encode_rows(
@@ -484,7 +526,7 @@ impl<S: Store + 'static> Batcher<S> {
             .map_err(|e| Error::Batch(format!("DA commitment: {e}")))?;
         let binding = pubdata::write_binding(&pubdata, &rows, pubdata_commitment)?;
         let root = B256::from(self.tip.tree.root());
-        let messages = MessageTree::from_messages(&open.messages)?;
+        let messages = MessageTree::new(leaves)?;
         let previous = &self.tip.header;
         let header = BatchHeader {
             batchNumber: previous.batchNumber + 1,
@@ -539,5 +581,108 @@ impl<S: Store + 'static> Batcher<S> {
         };
         debug!(next, "opened batch");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::Address;
+    use fractal_primitives::{AccountDiff, AccountInfo};
+
+    use super::*;
+
+    fn leaf(nonce: u64) -> U256 {
+        Message {
+            source_chain_id: 4242,
+            nonce,
+            sender: Address::with_last_byte(1),
+            destination_chain_id: 31_337,
+            recipient: Address::with_last_byte(2),
+            payload: vec![nonce as u8; 96].into(),
+        }
+        .leaf()
+    }
+
+    fn chain_key() -> EntryKey {
+        EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT))
+    }
+
+    /// Tables whose state holds `chain` in the outbox's slot 2 (0: the genesis value, no entry).
+    fn tables_with(chain: U256) -> PubdataTables {
+        let storage = if chain.is_zero() {
+            Default::default()
+        } else {
+            [(U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT), chain)].into()
+        };
+        PubdataTables::genesis(&StateDiff {
+            accounts: vec![AccountDiff {
+                address: L2_OUTBOX,
+                info: Some(AccountInfo::default()),
+                storage,
+                ..Default::default()
+            }],
+        })
+    }
+
+    fn writing(chain: Option<U256>) -> BatchWrites {
+        let mut writes = BatchWrites::default();
+        if let Some(chain) = chain {
+            writes.values.insert(chain_key(), chain);
+        }
+        writes
+    }
+
+    #[test]
+    fn a_batch_whose_leaves_fold_the_chain_is_sealed() {
+        let leaves = [leaf(0), leaf(1)];
+        let after = message_chain(U256::ZERO, &leaves).unwrap();
+        check_message_chain(1, &tables_with(U256::ZERO), &writing(Some(after)), &leaves).unwrap();
+        // From a chain an earlier batch left.
+        let later = message_chain(after, &[leaf(2)]).unwrap();
+        check_message_chain(2, &tables_with(after), &writing(Some(later)), &[leaf(2)]).unwrap();
+        // No message, no write.
+        check_message_chain(3, &tables_with(after), &writing(None), &[]).unwrap();
+        check_message_chain(1, &tables_with(U256::ZERO), &writing(None), &[]).unwrap();
+    }
+
+    #[test]
+    fn a_batch_whose_leaves_disagree_with_the_chain_is_refused() {
+        let leaves = [leaf(0), leaf(1)];
+        let after = message_chain(U256::ZERO, &leaves).unwrap();
+        let refused = |tables: PubdataTables, writes: BatchWrites, leaves: &[U256]| {
+            let before = tables.value(&chain_key());
+            match check_message_chain(7, &tables, &writes, leaves) {
+                Err(Error::MessageChainMismatch {
+                    batch: 7,
+                    messages,
+                    expected,
+                    actual,
+                }) => {
+                    assert_eq!(messages, leaves.len());
+                    assert_eq!(expected, message_chain(before, leaves).unwrap());
+                    assert_eq!(
+                        actual,
+                        writes.values.get(&chain_key()).copied().unwrap_or(before)
+                    );
+                    assert_ne!(expected, actual);
+                }
+                other => panic!("expected a mismatch, got {other:?}"),
+            }
+        };
+        // A message the node missed, one it made up, the leaves out of order, a chain left unchanged.
+        refused(tables_with(U256::ZERO), writing(Some(after)), &leaves[..1]);
+        refused(
+            tables_with(U256::ZERO),
+            writing(Some(after)),
+            &[leaf(0), leaf(1), leaf(2)],
+        );
+        refused(
+            tables_with(U256::ZERO),
+            writing(Some(after)),
+            &[leaf(1), leaf(0)],
+        );
+        refused(tables_with(U256::ZERO), writing(None), &leaves);
+        // The same leaves from another starting chain.
+        refused(tables_with(U256::from(5)), writing(Some(after)), &leaves);
     }
 }

@@ -48,6 +48,13 @@ pub struct GenesisAccount {
 pub const L2_OUTBOX_CODE: &str = include_str!("../genesis/L2Outbox.hex");
 /// Runtime code of the bridge system contract (`contracts/src/l2/L2Bridge.sol`).
 pub const L2_BRIDGE_CODE: &str = include_str!("../genesis/L2Bridge.hex");
+/// Runtime code of poseidon-solidity's `PoseidonT3` library as deployed at
+/// [`POSEIDON_T3`](fractal_primitives::POSEIDON_T3) (its first `PUSH20` holds that address). The outbox
+/// is linked against it.
+pub const POSEIDON_T3_CODE: &str = include_str!("../genesis/PoseidonT3.hex");
+/// Runtime code of poseidon-solidity's `PoseidonT4` library as deployed at
+/// [`POSEIDON_T4`](fractal_primitives::POSEIDON_T4). The outbox is linked against it.
+pub const POSEIDON_T4_CODE: &str = include_str!("../genesis/PoseidonT4.hex");
 
 /// The parent chain a chain settles on: what its genesis needs (chain id, vault) and, to execute the
 /// parent's priority operations, where to read its queue.
@@ -249,7 +256,7 @@ impl ChainConfig {
             .find(|a| self.genesis.contains_key(*a))
         {
             return Err(Error::Config(format!(
-                "genesis account {address} is a system contract's address (0x…010001 to 0x…010003 are reserved)"
+                "genesis account {address} is a system contract's address (0x…010001 to 0x…010005 are reserved)"
             )));
         }
         if let Some(parent) = &self.parent {
@@ -325,17 +332,25 @@ impl ChainConfig {
     }
 
     /// Every genesis account: the configured ones and the system contracts — the outbox at
-    /// `0x…010001` and the bridge at `0x…010003`, whose slot 1 holds the parent's vault and slot 2 the
-    /// parent's chain id (docs/encodings.md).
+    /// `0x…010001`, the bridge at `0x…010003`, whose slot 1 holds the parent's vault and slot 2 the
+    /// parent's chain id, and the Poseidon libraries the outbox is linked against at `0x…010004`
+    /// (`PoseidonT3`) and `0x…010005` (`PoseidonT4`) (docs/encodings.md). They all have nonce 0 and no
+    /// balance; only the bridge has storage.
     pub fn genesis_alloc(&self) -> BTreeMap<Address, GenesisAccount> {
         let mut alloc = self.genesis.clone();
-        alloc.insert(
-            fractal_primitives::L2_OUTBOX,
-            GenesisAccount {
-                code: Some(system_code(L2_OUTBOX_CODE)),
-                ..Default::default()
-            },
-        );
+        for (address, code) in [
+            (fractal_primitives::L2_OUTBOX, L2_OUTBOX_CODE),
+            (fractal_primitives::POSEIDON_T3, POSEIDON_T3_CODE),
+            (fractal_primitives::POSEIDON_T4, POSEIDON_T4_CODE),
+        ] {
+            alloc.insert(
+                address,
+                GenesisAccount {
+                    code: Some(system_code(code)),
+                    ..Default::default()
+                },
+            );
+        }
         let mut storage = BTreeMap::new();
         if let Some(parent) = &self.parent {
             storage.insert(U256::from(1), U256::from_be_slice(parent.vault.as_slice()));
@@ -354,10 +369,12 @@ impl ChainConfig {
 }
 
 /// The system contracts' addresses, reserved in every genesis.
-const SYSTEM_ADDRESSES: [Address; 3] = [
+const SYSTEM_ADDRESSES: [Address; 5] = [
     fractal_primitives::L2_OUTBOX,
     fractal_primitives::L2_INBOX,
     fractal_primitives::L2_BRIDGE,
+    fractal_primitives::POSEIDON_T3,
+    fractal_primitives::POSEIDON_T4,
 ];
 
 fn system_code(hex: &str) -> Bytes {
@@ -401,6 +418,7 @@ mod tests {
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 1\nvault = \"0x0000000000000000000000000000000000000001\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000000\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[genesis.\"0x0000000000000000000000000000000000010003\"]\nbalance = \"0x1\"",
+            "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[genesis.\"0x0000000000000000000000000000000000010005\"]\nbalance = \"0x1\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"\nrpc = \"http://x\"",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\n[batch]\nmax_blocks = 0",
             "chain_id = 1\nname = \"a\"\ndata_dir = \"x\"\nblock_gas_limit = 1000000\n[parent]\nchain_id = 2\nvault = \"0x0000000000000000000000000000000000000001\"",
@@ -439,6 +457,43 @@ mod tests {
         assert_eq!(bridge.storage[&U256::from(2)], U256::from(31337));
         let dev = ChainConfig::dev("x".into()).genesis_alloc();
         assert!(dev[&fractal_primitives::L2_BRIDGE].storage.is_empty());
-        assert_eq!(dev.len(), DEV_ACCOUNTS.len() + 2);
+        assert_eq!(dev.len(), DEV_ACCOUNTS.len() + 4);
+        for library in [
+            fractal_primitives::POSEIDON_T3,
+            fractal_primitives::POSEIDON_T4,
+        ] {
+            let account = &alloc[&library];
+            assert!(
+                account.code.is_some() && account.storage.is_empty(),
+                "{library}"
+            );
+        }
+    }
+
+    /// The outbox's code calls the Poseidon libraries at their genesis addresses (`tools/system-contracts`
+    /// links it there), and each library's code holds its own address, as a deployment there would.
+    #[test]
+    fn the_outbox_is_linked_to_the_genesis_libraries() {
+        for code in [
+            L2_OUTBOX_CODE,
+            L2_BRIDGE_CODE,
+            POSEIDON_T3_CODE,
+            POSEIDON_T4_CODE,
+        ] {
+            assert!(!code.contains("__$"), "an unlinked library placeholder");
+        }
+        let push20 = |address: Address| [&[0x73u8][..], address.as_slice()].concat();
+        let contains = |code: &[u8], needle: &[u8]| code.windows(needle.len()).any(|w| w == needle);
+        let outbox = system_code(L2_OUTBOX_CODE);
+        for (library, code) in [
+            (fractal_primitives::POSEIDON_T3, POSEIDON_T3_CODE),
+            (fractal_primitives::POSEIDON_T4, POSEIDON_T4_CODE),
+        ] {
+            assert!(
+                contains(&outbox, &push20(library)),
+                "outbox calls {library}"
+            );
+            assert!(system_code(code).starts_with(&push20(library)), "{library}");
+        }
     }
 }

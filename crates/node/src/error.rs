@@ -40,6 +40,22 @@ pub enum Error {
     /// Sealing or serving a batch failed.
     #[error("batch: {0}")]
     Batch(String),
+    /// The messages a batch collected from the outbox's events do not fold the outbox's message chain
+    /// (its storage slot 2) from its value before the batch to the value the batch's blocks left: the
+    /// batch proof would refuse the batch, so the node does not seal it.
+    #[error(
+        "batch {batch}: its {messages} message leaves fold the outbox's message chain to {expected:#x}, but its blocks leave it at {actual:#x}"
+    )]
+    MessageChainMismatch {
+        /// The batch being sealed.
+        batch: u64,
+        /// How many messages the node collected for it.
+        messages: usize,
+        /// The chain the collected leaves fold to, from the chain before the batch.
+        expected: U256,
+        /// The chain the batch's state writes leave in slot 2.
+        actual: U256,
+    },
     /// The chain configuration is invalid.
     #[error("invalid chain configuration: {0}")]
     Config(String),

@@ -28,7 +28,7 @@ pub use deployment::{ChainDeployment, Deployment, VerifierKind};
 pub use diff::{AccountDiff, AccountInfo, StateDiff};
 pub use error::{Error, Result};
 pub use field::{FIELD_MODULUS, FieldElement, poseidon};
-pub use message::{Message, MessageTree, payload_hash};
+pub use message::{Message, MessageTree, message_chain, message_chain_step, payload_hash};
 pub use name::{ChainName, InteropAddress};
 pub use priority::{
     PRIORITY_TX_TYPE, PriorityOp, TransactionRequested, apply_alias, rolling_hash, undo_alias,

@@ -55,6 +55,24 @@ impl Message {
     }
 }
 
+/// One step of an outbox's message chain: the chain after a message whose leaf is `leaf`, from the
+/// chain `chain` before it, `Poseidon(chain, leaf)` (the Solidity `Hashing.messageChainStep`). Fails
+/// unless both are field elements.
+pub fn message_chain_step(chain: U256, leaf: U256) -> Result<U256> {
+    hash2(chain, leaf)
+}
+
+/// An outbox's message chain after the messages whose leaves are `leaves` (in nonce order), from the
+/// chain `chain` before them: `chain_{n+1} = Poseidon(chain_n, leaf_n)`. The outbox's storage slot
+/// [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`](crate::L2_OUTBOX_MESSAGE_CHAIN_SLOT) holds it, from 0 at genesis
+/// (`L2Outbox.messageChain()`, docs/encodings.md "Outbox"); a batch's write of that slot is the fold of
+/// its leaves from the value before the batch. Fails unless `chain` and every leaf are field elements.
+pub fn message_chain(chain: U256, leaves: &[U256]) -> Result<U256> {
+    leaves
+        .iter()
+        .try_fold(chain, |chain, leaf| message_chain_step(chain, *leaf))
+}
+
 /// The fixed-depth binary Poseidon tree of one batch's messages: leaves in outbox order, empty leaves 0.
 #[derive(Debug, Clone)]
 pub struct MessageTree {
@@ -201,6 +219,42 @@ mod tests {
     fn rejects_an_overfull_tree() {
         let err = MessageTree::new(vec![U256::ZERO; MessageTree::CAPACITY + 1]).unwrap_err();
         assert!(matches!(err, Error::MessageTreeFull { .. }));
+    }
+
+    #[test]
+    fn message_chain_folds_the_leaves_in_order() {
+        let leaves: Vec<U256> = (0..3).map(|n| message(n).leaf()).collect();
+        assert_eq!(message_chain(U256::ZERO, &[]).unwrap(), U256::ZERO);
+        let mut chain = U256::ZERO;
+        for leaf in &leaves {
+            chain = poseidon(&[chain, *leaf]).unwrap();
+        }
+        assert_eq!(message_chain(U256::ZERO, &leaves).unwrap(), chain);
+        // Folding in two runs (two batches) is folding once.
+        let first = message_chain(U256::ZERO, &leaves[..1]).unwrap();
+        assert_eq!(message_chain(first, &leaves[1..]).unwrap(), chain);
+        assert_eq!(message_chain_step(U256::ZERO, leaves[0]).unwrap(), first);
+        // Order matters.
+        let swapped = [leaves[1], leaves[0], leaves[2]];
+        assert_ne!(message_chain(U256::ZERO, &swapped).unwrap(), chain);
+    }
+
+    #[test]
+    fn message_chain_refuses_words_outside_the_field() {
+        let leaf = message(0).leaf();
+        assert!(matches!(
+            message_chain(crate::FIELD_MODULUS, &[leaf]),
+            Err(Error::NotAFieldElement(_))
+        ));
+        assert!(matches!(
+            message_chain(U256::ZERO, &[leaf, crate::FIELD_MODULUS]),
+            Err(Error::NotAFieldElement(_))
+        ));
+        // No leaf: nothing is hashed, the chain comes back as it is.
+        assert_eq!(
+            message_chain(crate::FIELD_MODULUS, &[]).unwrap(),
+            crate::FIELD_MODULUS
+        );
     }
 
     #[test]

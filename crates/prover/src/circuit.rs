@@ -7,9 +7,9 @@ use alloy_primitives::{Address, B256, U256, keccak256};
 use ark_bn254::Fr;
 use ark_ff::Field;
 use fractal_primitives::{
-    BatchHeader, FieldElement, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness,
-    path_node, poseidon,
-    pubdata::{self, RowFields},
+    BatchHeader, FIELD_MODULUS, FieldElement, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, MessageTree,
+    STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness, message_chain, path_node, poseidon,
+    pubdata::{self, EntryKey, RowFields},
     state_leaf,
 };
 use num_bigint::BigInt;
@@ -26,7 +26,7 @@ pub enum ChunkCircuit {
     /// `main.circom`, `BatchChunk(28, 16, 10, 16, 10)`: up to 28 writes into one subtree of 10 levels
     /// (4¹⁰ positions) — any chunk of a chain below 4¹⁰ entries.
     Wide,
-    /// `dense.circom`, `BatchChunk(43, 16, 5, 16, 10)`: up to 43 writes into one subtree of 5 levels
+    /// `dense.circom`, `BatchChunk(42, 16, 5, 16, 10)`: up to 42 writes into one subtree of 5 levels
     /// (4⁵ = 1,024 positions) — writes that lie close together, as a young chain's or a batch's new
     /// entries do.
     Dense,
@@ -62,7 +62,7 @@ impl ChunkCircuit {
     pub const fn writes(self) -> usize {
         match self {
             Self::Wide => 28,
-            Self::Dense => 43,
+            Self::Dense => 42,
         }
     }
 
@@ -117,9 +117,16 @@ pub const CHUNK_MESSAGES: usize = 16;
 /// Public inputs of one chunk proof: the batch's 17 (`docs/encodings.md`), then the hashes of the
 /// carried state before and after the chunk, the chunk index and the chunk count.
 pub const CHUNK_PUBLIC_INPUTS: usize = 21;
-/// Signals of the state carried from row to row and chunk to chunk (`bound_writes.circom`): root,
-/// stream sum, weight, phase, length, previous address, row commitment, next index.
-pub const CARRIED_STATE: usize = 8;
+/// Signals of the state carried from row to row and chunk to chunk (`bound_writes.circom`'s root,
+/// stream sum, weight, phase, length, previous address, row commitment and next index, then
+/// `batch_chunk.circom`'s outbox chain before and after the batch).
+pub const CARRIED_STATE: usize = 10;
+
+/// The state key of the outbox's message chain (its storage slot
+/// [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`]), the constant `OUTBOX_CHAIN_KEY` of `batch_chunk.circom`.
+pub fn outbox_chain_key() -> U256 {
+    EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT)).state_key()
+}
 /// Most chunks one batch proof may have (the circuit bounds the count by 2^16).
 pub const MAX_CHUNKS: usize = 1 << 16;
 
@@ -247,11 +254,12 @@ impl WriteRow {
     }
 }
 
-/// The state the chunk circuit carries from row to row and from chunk to chunk (`bound_writes.circom`):
-/// `[root, acc, weight, phase, length, prevAddress, commit, nextIndex]`.
+/// The state the chunk circuit carries from row to row and from chunk to chunk (`bound_writes.circom`,
+/// `batch_chunk.circom`): `[root, acc, weight, phase, length, prevAddress, commit, nextIndex,
+/// chainBefore, chainAfter]`.
 pub type CarriedState = [U256; CARRIED_STATE];
 
-/// The carried state at a batch's start: `(prevStateRoot, 0, 256³⁰, 0, 0, 2¹⁶⁰, 0, 0)`.
+/// The carried state at a batch's start: `(prevStateRoot, 0, 256³⁰, 0, 0, 2¹⁶⁰, 0, 0, 0, 0)`.
 pub fn batch_start(prev_state_root: U256) -> CarriedState {
     [
         prev_state_root,
@@ -262,10 +270,12 @@ pub fn batch_start(prev_state_root: U256) -> CarriedState {
         U256::from(1) << 160,
         U256::ZERO,
         U256::ZERO,
+        U256::ZERO,
+        U256::ZERO,
     ]
 }
 
-/// The hash a chunk's public input carries for a state: Poseidon of its eight signals.
+/// The hash a chunk's public input carries for a state: Poseidon of its ten signals.
 pub fn carry(state: &CarriedState) -> Result<U256> {
     Ok(poseidon(state)?)
 }
@@ -273,8 +283,9 @@ pub fn carry(state: &CarriedState) -> Result<U256> {
 /// The carried state after `rows` (with their tree `writes`) follow `state`: the root after the last
 /// write, the stream over the run's first `n` bytes (`n` the length so far: the sum — the evaluation of
 /// those bytes, right-padded — the next position's weight `z^⌊n/31⌋ · 256^(30 − n mod 31)` and its
-/// phase `n mod 31`), the last first write's address, the row commitment and the index after the last
-/// row.
+/// phase `n mod 31`), the last first write's address, the row commitment, the index after the last
+/// row, and the outbox chain's value before and after its write when one of the rows writes it (each
+/// reduced into the field, as the circuit reads the two halves).
 fn advance(
     state: &CarriedState,
     rows: &[RowFields],
@@ -316,6 +327,18 @@ fn advance(
     let commit = rows
         .iter()
         .try_fold(state[6], |commitment, row| row.commit(commitment))?;
+    let chain_key = outbox_chain_key();
+    let (chain_before, chain_after) =
+        writes
+            .iter()
+            .rev()
+            .find(|w| w.key == chain_key)
+            .map_or((state[8], state[9]), |w| {
+                (
+                    w.old_value.reduce_mod(FIELD_MODULUS),
+                    w.new_value.reduce_mod(FIELD_MODULUS),
+                )
+            });
     Ok([
         last_write.new_root,
         U256::from_fr(&acc),
@@ -325,6 +348,8 @@ fn advance(
         address,
         commit,
         U256::from(last_row.index + 1),
+        chain_before,
+        chain_after,
     ])
 }
 
@@ -750,6 +775,16 @@ pub fn batch_chunks(
         });
         state_in = state_out;
     }
+    // The circuit folds the leaves into the outbox chain the rows write (0 → 0 when none does).
+    let (before, after) = (state_in[8], state_in[9]);
+    let folded = message_chain(before, message_leaves)?;
+    if folded != after {
+        return Err(refuse(format!(
+            "its {} message leaves take the outbox's message chain from {before:#x} to {folded:#x}; \
+             its writes leave it at {after:#x}",
+            message_leaves.len()
+        )));
+    }
     Ok(chunks)
 }
 
@@ -854,7 +889,7 @@ mod tests {
             ranges(&full, WIDE),
             [(0, w, 0), (w, 2 * w, 0), (2 * w, 2 * w + 1, 0)]
         );
-        // With both: one dense chunk of 43 and one of the rest (a tie, so the wide circuit).
+        // With both: one dense chunk of 42 and one of the rest (a tie, so the wide circuit).
         assert_eq!(ranges(&full, both), [(0, d, 1), (d, 2 * w + 1, 0)]);
         // Three rows at the end of subtree 0, two in subtree 1, one in the last subtree.
         let spread = [s - 3, s - 2, s - 1, s, s + 1, STATE_TREE_CAPACITY - 1];
@@ -865,9 +900,9 @@ mod tests {
             [0, 0, 0, 1, 1, (STATE_TREE_CAPACITY - 1) / s]
         );
         // Rows every 4 positions: 256 per dense subtree (1,024 positions). 60 rows: the dense circuit
-        // takes 43, the wide one the other 17 — two chunks where the wide circuit alone needs three.
+        // takes 42, the wide one the other 18 — two chunks where the wide circuit alone needs three.
         let sparse: Vec<u64> = (0..60).map(|i| 4 * i).collect();
-        assert_eq!(ranges(&sparse, both), [(0, 43, 1), (43, 60, 0)]);
+        assert_eq!(ranges(&sparse, both), [(0, 42, 1), (42, 60, 0)]);
         assert_eq!(ranges(&sparse, WIDE).len(), 3);
         // Rows spread over dense subtrees: 30 rows every 100 positions cross three of them, so the
         // dense circuit would take at most 11 at a time; the wide circuit takes 28, then 2.
@@ -1047,6 +1082,67 @@ mod tests {
                 ..data
             }
         ));
+    }
+
+    #[test]
+    fn message_leaves_must_be_the_outbox_chains() {
+        // Three messages: the batch writes the outbox chain folded over their leaves.
+        let sample = sample_batch(10, 6, 3).unwrap();
+        let chunks = batch_chunks(
+            &sample.header,
+            sample.chain_id,
+            &sample.data(),
+            &ChunkCircuit::ALL,
+        )
+        .unwrap();
+        let run = &sample.pubdata[pubdata::write_run(&sample.pubdata).unwrap()];
+        let start = batch_start(U256::from_be_bytes(sample.header.prevStateRoot.0));
+        let z = sample.header.evaluation_point().unwrap();
+        let end = advance(&start, &sample.rows, &sample.writes, run, z).unwrap();
+        assert_eq!(
+            (end[8], end[9]),
+            (
+                U256::ZERO,
+                message_chain(U256::ZERO, &sample.message_leaves).unwrap()
+            )
+        );
+        assert_eq!(
+            chunks.last().unwrap().public[CHUNK_PUBLIC_INPUTS - 3],
+            carry(&end).unwrap()
+        );
+        // Leaves the header's message root commits to, but not the chain's: another leaf, another
+        // order, one left out.
+        let leaves = &sample.message_leaves;
+        for other in [
+            vec![leaves[0], leaves[1] + U256::from(1), leaves[2]],
+            vec![leaves[1], leaves[0], leaves[2]],
+            leaves[..2].to_vec(),
+        ] {
+            let mut header = sample.header.clone();
+            header.messageRoot = B256::from(MessageTree::new(other.clone()).unwrap().root());
+            let data = BatchData {
+                message_leaves: &other,
+                ..sample.data()
+            };
+            let refused = batch_chunks(&header, sample.chain_id, &data, &ChunkCircuit::ALL);
+            assert!(
+                matches!(&refused, Err(Error::Refused { reason, .. }) if reason.contains("message chain")),
+                "{refused:?}"
+            );
+        }
+        // A batch that writes no chain sends no message.
+        let quiet = sample_batch(10, 6, 0).unwrap();
+        let mut header = quiet.header.clone();
+        header.messageRoot = sample.header.messageRoot;
+        let data = BatchData {
+            message_leaves: leaves,
+            ..quiet.data()
+        };
+        let refused = batch_chunks(&header, quiet.chain_id, &data, &ChunkCircuit::ALL);
+        assert!(
+            matches!(&refused, Err(Error::Refused { reason, .. }) if reason.contains("message chain")),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Batch validity proofs for Fractal chains.
 //!
 //! A batch's writes are proven in chunks by the circom circuits in `circuits/` ([`ChunkCircuit`]: the
-//! wide chunk of 28 writes into a subtree of 4¹⁰ positions, the dense chunk of 43 into one of 4⁵,
+//! wide chunk of 28 writes into a subtree of 4¹⁰ positions, the dense chunk of 42 into one of 4⁵,
 //! picked per chunk by [`chunk_plan`]; one position of the quaternary state tree updated per write,
 //! chained from the chunk's carried state in to its state out; the last chunk also computes the
-//! batch's message root). Each chunk is a Groth16 proof over BN254 whose
-//! public inputs are the batch's public input vector (`docs/encodings.md`) with the chunk's roots and
-//! its place among the chunks; `Groth16BatchVerifier` on the parent chains them. `docs/proofs.md`
-//! says what the proof covers and what it does not yet.
+//! batch's message root and checks that its leaves are the ones the outbox's message chain took).
+//! Each chunk is a Groth16 proof over BN254 whose public inputs are the batch's public input vector
+//! (`docs/encodings.md`) with the chunk's carries and its place among the chunks;
+//! `Groth16BatchVerifier` on the parent chains them. `docs/proofs.md` says what the proof covers and
+//! what it does not yet.
 //!
 //! - [`batch_chunks`] builds the chunk inputs from a header, write witnesses and message leaves, and
 //!   refuses a batch whose writes do not lead to its new root;
@@ -38,7 +39,7 @@ mod zkey;
 pub use circuit::{
     BatchData, CARRIED_STATE, CHUNK_MESSAGES, CHUNK_PUBLIC_INPUTS, CarriedState, ChunkCircuit,
     ChunkInput, ChunkSubtree, CircuitFiles, MAX_CHUNKS, WriteRow, batch_chunks, batch_start, carry,
-    chunk_plan, chunk_public_inputs,
+    chunk_plan, chunk_public_inputs, outbox_chain_key,
 };
 pub use error::{Error, Result};
 pub use groth16::{Blinding, CircuitMatrices, Groth16Prover, ProverEngine, verify_batch};

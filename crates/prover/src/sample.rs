@@ -4,7 +4,8 @@
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use fractal_primitives::{
-    AccountDiff, BatchHeader, Message, MessageTree, StateDiff, StateTree, WriteWitness,
+    AccountDiff, BatchHeader, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, Message, MessageTree,
+    StateDiff, StateTree, WriteWitness, message_chain,
     pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
 };
 
@@ -46,9 +47,26 @@ const CONTRACT: Address = Address::with_last_byte(0x42);
 /// A batch of `writes` writes (about a quarter of them updates of existing entries, one setting an entry
 /// to zero, the others first writes of new slots holding full 256-bit words) and `messages` messages on
 /// chain 4242, over a genesis of `existing` storage slots of one contract (entry indices
-/// `0..existing`).
+/// `0..existing`). With messages, the last write is the outbox's message chain (its first write: the
+/// chain folded from 0 over the leaves), one more write when `writes` is 0.
 pub fn sample_batch(existing: u64, writes: u64, messages: u64) -> Result<SampleBatch> {
     let chain_id = 4242;
+    let sent: Vec<Message> = (0..messages)
+        .map(|nonce| Message {
+            source_chain_id: chain_id,
+            nonce,
+            sender: Address::with_last_byte(3),
+            destination_chain_id: 31337,
+            recipient: Address::with_last_byte(9),
+            payload: Bytes::from(vec![nonce as u8; 96]),
+        })
+        .collect();
+    let leaves: Vec<U256> = sent.iter().map(Message::leaf).collect();
+    let storage_writes = if messages > 0 {
+        writes.saturating_sub(1)
+    } else {
+        writes
+    };
     let genesis = StateDiff {
         accounts: vec![AccountDiff {
             address: CONTRACT,
@@ -65,7 +83,7 @@ pub fn sample_batch(existing: u64, writes: u64, messages: u64) -> Result<SampleB
     }
     let prev = tree.root();
     let mut batch = BatchWrites::default();
-    for w in 0..writes {
+    for w in 0..storage_writes {
         let (slot, value) = if w % 4 == 3 && existing > w {
             // An update of an existing entry (the value changes).
             (w, U256::from(7_000_000 + w))
@@ -83,23 +101,18 @@ pub fn sample_batch(existing: u64, writes: u64, messages: u64) -> Result<SampleB
             .values
             .insert(EntryKey::storage(CONTRACT, U256::from(slot)), value);
     }
+    if messages > 0 {
+        batch.values.insert(
+            EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT)),
+            message_chain(U256::ZERO, &leaves)?,
+        );
+    }
     let (pubdata, rows) = pubdata::encode_rows(&mut tables, &batch, BlockRange::new(1, 1))?;
     let witnesses = rows
         .iter()
         .map(|row| tree.set(row.index, row.key.state_key(), row.value))
         .collect::<std::result::Result<Vec<_>, _>>()?;
     let rows: Vec<RowFields> = rows.iter().map(Row::fields).collect();
-    let sent: Vec<Message> = (0..messages)
-        .map(|nonce| Message {
-            source_chain_id: chain_id,
-            nonce,
-            sender: Address::with_last_byte(3),
-            destination_chain_id: 31337,
-            recipient: Address::with_last_byte(9),
-            payload: Bytes::from(vec![nonce as u8; 96]),
-        })
-        .collect();
-    let leaves: Vec<U256> = sent.iter().map(Message::leaf).collect();
     // What the calldata DA policy returns for the DA input `pubdata`.
     let pubdata_commitment = keccak256(&pubdata);
     let binding = pubdata::write_binding(&pubdata, &rows, pubdata_commitment)?;

@@ -126,12 +126,13 @@ contract VaultRoundTripTest is VaultBase {
 
     function test_RoundTrip_ForcedWithdrawalThroughThePriorityQueue() public {
         // The escape hatch: a parent account withdraws without the child's sequencer accepting a
-        // transaction, by asking the queue to call the bridge for it.
+        // transaction, by asking the queue to call the bridge for it. The outbox hashes the message into
+        // its chain (about 300,000 gas of Poseidon), so the call gets 600,000.
         vm.deal(USER, 3 ether);
         vm.recordLogs();
         vm.prank(USER, USER);
         vault.requestL2Transaction{value: 3 ether}(
-            CHAIN_ID, FractalConstants.L2_BRIDGE, 3 ether, 300_000, abi.encodeCall(IL2Bridge.withdraw, (BOB))
+            CHAIN_ID, FractalConstants.L2_BRIDGE, 3 ether, 600_000, abi.encodeCall(IL2Bridge.withdraw, (BOB))
         );
         PriorityOp memory op = requestedOp(vm.getRecordedLogs(), address(queue));
         vm.recordLogs();

@@ -179,6 +179,7 @@ contract SendMessageTest is SystemBase {
         assertEq(uint256(OUTBOX.nextNonce()), 0);
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_SendMessage_AtMostSixteenPerBlock(uint8[6] calldata attempts, uint64 start) public {
         start = uint64(bound(start, 1, type(uint64).max - 8));
         uint256 sent;
@@ -199,6 +200,7 @@ contract SendMessageTest is SystemBase {
         assertEq(uint256(OUTBOX.nextNonce()), sent);
     }
 
+    /// forge-config: ci.fuzz.runs = 256
     function testFuzz_SendMessage_NoncesCountMessages(uint256 count, address sender) public {
         count = bound(count, 0, 64);
         vm.recordLogs();

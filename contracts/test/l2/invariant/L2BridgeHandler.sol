@@ -38,6 +38,9 @@ contract L2BridgeHandler {
     uint256 public otherMessages;
     /// @notice Withdrawal messages that are not what the vault accepts, or nonces out of sequence (0).
     uint256 public badMessages;
+    /// @notice The message chain the outbox must hold: Poseidon(chain, leaf) over the leaf of every
+    /// message the model says was sent (from the model's fields, not the events).
+    uint256 public messageChain;
     /// @notice Deposits from another caller, or overdrafts, that succeeded (0).
     uint256 public unexpectedSuccesses;
 
@@ -99,9 +102,14 @@ contract L2BridgeHandler {
     function sendMessage(address sender, uint64 destination, address recipient, uint256 length) external {
         if (sender == address(BRIDGE) || sender == address(vm)) sender = address(0x5E4D);
         _roomForAMessage();
+        bytes memory payload = new bytes(length % 200);
+        for (uint256 i = 0; i < payload.length; ++i) {
+            payload[i] = bytes1(uint8(length >> (i % 32)));
+        }
         vm.prank(sender);
-        uint64 nonce = OUTBOX.sendMessage(destination, recipient, new bytes(length % 200));
+        uint64 nonce = OUTBOX.sendMessage(destination, recipient, payload);
         if (nonce != bridgeMessages + otherMessages) ++badMessages;
+        _chain(sender, destination, recipient, payload);
         ++otherMessages;
     }
 
@@ -148,6 +156,22 @@ contract L2BridgeHandler {
                 && keccak256(m.payload) == keccak256(abi.encode(t, to, amount)) && m.payload.length == 96;
         }
         if (!ok) ++badMessages;
+        _chain(FractalConstants.L2_BRIDGE, parentChainId, vault, abi.encode(t, to, amount));
         ++bridgeMessages;
+    }
+
+    /// @dev Folds the next message (numbered by the model's count) into the model's chain.
+    function _chain(address sender, uint64 destination, address recipient, bytes memory payload) private {
+        uint256 leaf = Hashing.messageLeaf(
+            Hashing.Message({
+                sourceChainId: uint64(block.chainid),
+                nonce: uint64(bridgeMessages + otherMessages),
+                sender: sender,
+                destinationChainId: destination,
+                recipient: recipient,
+                payload: payload
+            })
+        );
+        messageChain = Hashing.messageChainStep(messageChain, leaf);
     }
 }

@@ -41,13 +41,20 @@ contract L2BridgeInvariantsTest is SystemBase {
         assertEq(address(BRIDGE).balance, handler.etherWithdrawn(), "bridge balance = ether withdrawn");
     }
 
-    /// @dev Messages: the outbox's nonce (slot 0) counts every message, and every withdrawal sent exactly
-    /// the message the vault accepts, numbered in sequence.
+    /// @dev Messages: the outbox's nonce (slot 0) counts every message, every withdrawal sent exactly
+    /// the message the vault accepts, numbered in sequence, and the message chain (slot 2) is the fold of
+    /// the leaves of every message sent, in order.
     function _checkMessagesAreNumberedWithdrawals() internal view {
         uint256 sent = handler.bridgeMessages() + handler.otherMessages();
         assertEq(uint256(OUTBOX.nextNonce()), sent, "nextNonce = messages sent");
         assertEq(uint256(vm.load(address(OUTBOX), bytes32(SystemContracts.OUTBOX_NONCE_SLOT))), sent);
         assertEq(handler.badMessages(), 0, "malformed or misnumbered messages");
+        assertEq(OUTBOX.messageChain(), handler.messageChain(), "messageChain = fold of the sent leaves");
+        assertEq(
+            uint256(vm.load(address(OUTBOX), bytes32(SystemContracts.OUTBOX_MESSAGE_CHAIN_SLOT))),
+            handler.messageChain(),
+            "slot 2 = fold of the sent leaves"
+        );
     }
 
     /// @dev Authority: only alias(vault) mints, nobody moves more than they hold, and nothing rewrites the

@@ -13,7 +13,7 @@ import "../../../src/settlement/SettlementErrors.sol";
 import {Fixture} from "../../shared/Fixture.sol";
 
 /// @notice Real Groth16 proofs: `contracts/test/fixtures/groth16-batch.json` holds a sample batch (its
-/// 50 writes in two chunks — a dense chunk of 43, then a wide chunk of 7 — and three messages) proven by
+/// 49 writes in two chunks — a dense chunk of 42, then a wide chunk of 7 — and three messages) proven by
 /// the Rust prover (`fractal setup --fixture`, `make fixture`) with the keys `Groth16Verifier.sol` and
 /// `Groth16DenseVerifier.sol` were generated from. The verifier must accept it and reject any change to
 /// the proof (its chunk proofs, its carries or its circuit bytes) or to the public inputs (version 2, 17);

@@ -27,7 +27,8 @@ use fractal_node::{
     config::{BatchConfig, ChainConfig, ParentConfig},
 };
 use fractal_primitives::{
-    L2_BRIDGE, MessageTree, PriorityOp, SparseMerkleTree,
+    L2_BRIDGE, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, MessageTree, PriorityOp, SparseMerkleTree,
+    message_chain,
     pubdata::{self, PubdataTables},
     rolling_hash,
 };
@@ -66,7 +67,8 @@ fn signed(key: &PrivateKeySigner, nonce: u64, to: Address, value: U256, input: V
     let tx = TxEip1559 {
         chain_id: 4242,
         nonce,
-        gas_limit: 200_000,
+        // A withdrawal's outbox message costs about 300,000 gas of Poseidon hashing.
+        gas_limit: 500_000,
         max_fee_per_gas: 2_000_000_000,
         max_priority_fee_per_gas: 1,
         to: TxKind::Call(to),
@@ -251,6 +253,17 @@ fn deposits_withdrawals_and_batches_that_rebuild_their_state() {
     assert_eq!(B256::from(leaf_root), batch.header.messageRoot);
     assert!(batches.message_proof(1).unwrap().is_none());
     assert!(batches.witness(latest + 1).unwrap().is_none());
+    // The outbox's slot 2 holds the chain of the batches' message leaves (the batcher checked each).
+    let leaves: Vec<U256> = (1..=latest)
+        .flat_map(|n| batches.get(n).unwrap().unwrap().messages)
+        .map(|m| m.leaf())
+        .collect();
+    assert_eq!(leaves, [message.leaf()]);
+    let slot = U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT);
+    assert_eq!(
+        chain.store().storage(L2_OUTBOX, slot, None).unwrap(),
+        message_chain(U256::ZERO, &leaves).unwrap()
+    );
 
     // A restart: the batches reopen, the batcher rebuilds its tip from their pubdata and goes on.
     drop(chain);

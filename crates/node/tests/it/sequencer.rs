@@ -29,6 +29,10 @@ fn transfer(key: &PrivateKeySigner, nonce: u64, to: Address, value: u64) -> Vec<
     call(key, nonce, to, value, Vec::new(), 21_000)
 }
 
+/// Gas for a send through the outbox: it hashes the message with Poseidon (about 30,000 gas per 31 bytes
+/// of payload, 300,000 for a 96-byte one).
+const SEND_GAS: u64 = 1_000_000;
+
 fn call(
     key: &PrivateKeySigner,
     nonce: u64,
@@ -193,7 +197,7 @@ alloy::sol! {
 #[test]
 fn outbox_messages_are_read_from_the_blocks() {
     use alloy::sol_types::SolCall;
-    use fractal_primitives::{L2_OUTBOX, Message, MessageTree};
+    use fractal_primitives::{L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, Message, MessageTree};
 
     let dir = tempfile::tempdir().unwrap();
     let chain = open(dir.path(), 100);
@@ -212,7 +216,7 @@ fn outbox_messages_are_read_from_the_blocks() {
         .abi_encode();
         let (_, executed) = submit(
             &chain,
-            &call(&key, nonce as u64, L2_OUTBOX, 0, input, 200_000),
+            &call(&key, nonce as u64, L2_OUTBOX, 0, input, SEND_GAS),
         );
         // The 1,025-byte payload is over the outbox's cap: that send reverts and numbers nothing.
         assert_eq!(executed.receipt.receipt.success, payload.len() <= 1_024);
@@ -238,6 +242,15 @@ fn outbox_messages_are_read_from_the_blocks() {
         MessageTree::from_messages(&messages).unwrap().root(),
         MessageTree::from_messages(&expected).unwrap().root()
     );
+    // The genesis outbox (linked to the genesis Poseidon libraries) chained the same leaves in slot 2.
+    let leaves: Vec<_> = expected.iter().map(Message::leaf).collect();
+    assert_eq!(
+        chain
+            .store()
+            .storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT), None)
+            .unwrap(),
+        fractal_primitives::message_chain(U256::ZERO, &leaves).unwrap()
+    );
 }
 
 /// A block sends at most 16 messages (the genesis outbox reverts the 17th: the batch circuit's
@@ -262,7 +275,7 @@ fn a_block_that_sent_sixteen_messages_seals_at_once() {
                 payload: vec![nonce as u8].into(),
             }
             .abi_encode();
-            submit(&chain, &call(&key, nonce, L2_OUTBOX, 0, input, 200_000)).1
+            submit(&chain, &call(&key, nonce, L2_OUTBOX, 0, input, SEND_GAS)).1
         })
         .collect();
     assert!(started.elapsed() < Duration::from_secs(30));

@@ -63,7 +63,7 @@ fn wide_keys() -> &'static fractal_prover::Keys {
 
 #[test]
 fn a_two_chunk_batch_with_messages_is_proven_and_verifies() {
-    // 50 writes over 40 entries, all in one dense subtree: a dense chunk of 43, then a wide one of 7.
+    // 49 writes over 40 entries, all in one dense subtree: a dense chunk of 42, then a wide one of 7.
     let sample = sample_batch(40, DENSE.writes() as u64 + 7, 3).unwrap();
     let proof = prover()
         .prove_batch(&sample.header, sample.chain_id, &sample.data(), |_, _| {})
