@@ -21,9 +21,8 @@ use std::{
 
 use alloy_primitives::{B256, U256};
 use fractal_primitives::{
-    BatchHeader, BatchWitness, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, Message, MessageProof,
-    MessageTree, PRIORITY_TX_TYPE, SealedBatch, StateDiff, StateTree, WriteKind, WriteWitness,
-    message_chain,
+    BatchHeader, BatchWitness, Message, MessageProof, MessageTree, PRIORITY_TX_TYPE, SealedBatch,
+    StateDiff, StateTree, WriteKind, WriteWitness, message_chain,
     pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
     rolling_hash,
 };
@@ -309,7 +308,7 @@ pub fn apply_writes(
 
 /// Checks that the leaves of the messages the node collected for batch `batch` (from the outbox's
 /// `MessageSent` events, in nonce order) fold the outbox's message chain — its storage slot 2,
-/// [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`] — from its value before the batch (in `tables`, the state before
+/// [`EntryKey::outbox_message_chain`] — from its value before the batch (in `tables`, the state before
 /// it) to the value the batch's `writes` leave (unchanged when it writes none). The batch proof checks
 /// exactly this, so a batch that fails here could never be proven: the node refuses to seal it.
 pub fn check_message_chain(
@@ -318,7 +317,7 @@ pub fn check_message_chain(
     writes: &BatchWrites,
     leaves: &[U256],
 ) -> Result<()> {
-    let key = EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT));
+    let key = EntryKey::outbox_message_chain();
     let before = tables.value(&key);
     let actual = writes.values.get(&key).copied().unwrap_or(before);
     let expected = message_chain(before, leaves)?;
@@ -587,7 +586,7 @@ impl<S: Store + 'static> Batcher<S> {
 #[cfg(test)]
 mod tests {
     use alloy_primitives::Address;
-    use fractal_primitives::{AccountDiff, AccountInfo};
+    use fractal_primitives::{AccountDiff, AccountInfo, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT};
 
     use super::*;
 
@@ -604,7 +603,7 @@ mod tests {
     }
 
     fn chain_key() -> EntryKey {
-        EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT))
+        EntryKey::outbox_message_chain()
     }
 
     /// Tables whose state holds `chain` in the outbox's slot 2 (0: the genesis value, no entry).

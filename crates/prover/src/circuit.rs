@@ -7,8 +7,8 @@ use alloy_primitives::{Address, B256, U256, keccak256};
 use ark_bn254::Fr;
 use ark_ff::Field;
 use fractal_primitives::{
-    BatchHeader, FIELD_MODULUS, FieldElement, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, MessageTree,
-    STATE_TREE_DEPTH, StateProof, WriteKind, WriteWitness, message_chain, path_node, poseidon,
+    BatchHeader, FIELD_MODULUS, FieldElement, MessageTree, STATE_TREE_DEPTH, StateProof, WriteKind,
+    WriteWitness, message_chain, path_node, poseidon,
     pubdata::{self, EntryKey, RowFields},
     state_leaf,
 };
@@ -122,10 +122,10 @@ pub const CHUNK_PUBLIC_INPUTS: usize = 21;
 /// `batch_chunk.circom`'s outbox chain before and after the batch).
 pub const CARRIED_STATE: usize = 10;
 
-/// The state key of the outbox's message chain (its storage slot
-/// [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`]), the constant `OUTBOX_CHAIN_KEY` of `batch_chunk.circom`.
+/// The state key of the outbox's message chain ([`EntryKey::outbox_message_chain`]), the constant
+/// `OUTBOX_CHAIN_KEY` of `batch_chunk.circom`.
 pub fn outbox_chain_key() -> U256 {
-    EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT)).state_key()
+    EntryKey::outbox_message_chain().state_key()
 }
 /// Most chunks one batch proof may have (the circuit bounds the count by 2^16).
 pub const MAX_CHUNKS: usize = 1 << 16;
@@ -1086,6 +1086,12 @@ mod tests {
 
     #[test]
     fn message_leaves_must_be_the_outbox_chains() {
+        // The circuit's OUTBOX_CHAIN_KEY is the chain entry's state key.
+        let circom = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../circuits/src/batch_chunk.circom"),
+        )
+        .unwrap();
+        assert!(circom.contains(&format!("var OUTBOX_CHAIN_KEY = {};", outbox_chain_key())));
         // Three messages: the batch writes the outbox chain folded over their leaves.
         let sample = sample_batch(10, 6, 3).unwrap();
         let chunks = batch_chunks(

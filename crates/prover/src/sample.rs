@@ -4,8 +4,8 @@
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use fractal_primitives::{
-    AccountDiff, BatchHeader, L2_OUTBOX, L2_OUTBOX_MESSAGE_CHAIN_SLOT, Message, MessageTree,
-    StateDiff, StateTree, WriteWitness, message_chain,
+    AccountDiff, BatchHeader, Message, MessageTree, StateDiff, StateTree, WriteWitness,
+    message_chain,
     pubdata::{self, BatchWrites, BlockRange, EntryKey, PubdataTables, Row, RowFields},
 };
 
@@ -103,7 +103,7 @@ pub fn sample_batch(existing: u64, writes: u64, messages: u64) -> Result<SampleB
     }
     if messages > 0 {
         batch.values.insert(
-            EntryKey::storage(L2_OUTBOX, U256::from(L2_OUTBOX_MESSAGE_CHAIN_SLOT)),
+            EntryKey::outbox_message_chain(),
             message_chain(U256::ZERO, &leaves)?,
         );
     }

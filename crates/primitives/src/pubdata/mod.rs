@@ -108,6 +108,16 @@ impl EntryKey {
         }
     }
 
+    /// The outbox's message chain: its storage slot [`L2_OUTBOX_MESSAGE_CHAIN_SLOT`](crate::L2_OUTBOX_MESSAGE_CHAIN_SLOT)
+    /// (docs/encodings.md, "Outbox"), the entry a batch that sends messages writes and the batch proof
+    /// checks its message leaves against.
+    pub const fn outbox_message_chain() -> Self {
+        Self::storage(
+            crate::L2_OUTBOX,
+            U256::from_limbs([crate::L2_OUTBOX_MESSAGE_CHAIN_SLOT, 0, 0, 0]),
+        )
+    }
+
     /// The nonce of `address`.
     pub const fn nonce(address: Address) -> Self {
         Self::account_field(address, StateKind::Nonce)
