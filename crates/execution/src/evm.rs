@@ -3,19 +3,26 @@
 use alloy_primitives::B256;
 use revm::{
     Context, MainBuilder, MainContext,
-    context::{BlockEnv as RevmBlockEnv, CfgEnv},
+    context::{BlockEnv as RevmBlockEnv, CfgEnv, Evm as RevmEvm},
     context_interface::result::{EVMError, InvalidTransaction},
     database::{State, bal::EvmDatabaseError},
-    handler::{MainnetContext, MainnetEvm},
+    handler::{EthFrame, MainnetContext, instructions::EthInstructions},
+    interpreter::interpreter::EthInterpreter,
 };
 
-use crate::{Error, StateSource, source::SourceDb};
+use crate::{Error, StateSource, precompiles::FractalPrecompiles, source::SourceDb};
 
 /// revm's caching state over a source.
 pub(crate) type Db<'a, S> = State<SourceDb<'a, S>>;
 
-/// The mainnet EVM over [`Db`].
-pub(crate) type Evm<'a, S> = MainnetEvm<MainnetContext<Db<'a, S>>>;
+/// The mainnet EVM over [`Db`], with the chain's precompiles ([`FractalPrecompiles`]).
+pub(crate) type Evm<'a, S> = RevmEvm<
+    MainnetContext<Db<'a, S>>,
+    (),
+    EthInstructions<EthInterpreter, MainnetContext<Db<'a, S>>>,
+    FractalPrecompiles,
+    EthFrame<EthInterpreter>,
+>;
 
 /// The error revm returns from a transaction over [`Db`].
 pub(crate) type EvmError = EVMError<EvmDatabaseError<crate::SourceError>, InvalidTransaction>;
@@ -34,11 +41,13 @@ pub(crate) fn build<'a, S: StateSource>(
     cfg: CfgEnv,
     block: RevmBlockEnv,
 ) -> Evm<'a, S> {
+    let spec = cfg.spec;
     Context::mainnet()
         .with_db(db)
         .with_cfg(cfg)
         .with_block(block)
         .build_mainnet()
+        .with_precompiles(FractalPrecompiles::new(spec))
 }
 
 /// Maps an error that is not an invalid transaction (those are handled by the caller).

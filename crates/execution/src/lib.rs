@@ -2,7 +2,9 @@
 //! chain is an EVM chain like Ethereum mainnet at the Osaka fork (revm 43's default spec, which
 //! includes Prague: EIP-7702, EIP-7623 calldata floor, EIP-7825 2^24 per-transaction gas cap, …)
 //! with its own chain id, a 30M default block gas limit, EIP-1559 fees (base fee burned, priority
-//! fee to the beneficiary), no blob transactions and no system contracts.
+//! fee to the beneficiary), no blob transactions and no system contracts — and two more precompiles,
+//! Poseidon at the genesis addresses of the `PoseidonT3` and `PoseidonT4` libraries (`precompiles.rs`:
+//! [`POSEIDON_T3_GAS`], [`POSEIDON_T4_GAS`]).
 //!
 //! [`execute_block`] runs already signature-recovered transactions in order, skips the ones
 //! invalid against the state or block with a typed [`InvalidTx`] reason, and returns the
@@ -18,6 +20,7 @@ mod config;
 mod error;
 mod evm;
 mod invalid;
+mod precompiles;
 mod source;
 
 pub use block::{
@@ -28,6 +31,7 @@ pub(crate) use config::SPEC;
 pub use config::{BlockEnv, ChainConfig, DEFAULT_BLOCK_GAS_LIMIT, TX_GAS_LIMIT_CAP};
 pub use error::{Error, Result, SourceError};
 pub use invalid::{InvalidTx, validate_tx};
+pub use precompiles::{POSEIDON_T3_GAS, POSEIDON_T4_GAS};
 #[cfg(any(test, feature = "test-utils"))]
 pub use source::InMemoryState;
 pub use source::StateSource;

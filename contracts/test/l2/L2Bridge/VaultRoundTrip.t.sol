@@ -127,7 +127,8 @@ contract VaultRoundTripTest is VaultBase {
     function test_RoundTrip_ForcedWithdrawalThroughThePriorityQueue() public {
         // The escape hatch: a parent account withdraws without the child's sequencer accepting a
         // transaction, by asking the queue to call the bridge for it. The outbox hashes the message into
-        // its chain (about 300,000 gas of Poseidon), so the call gets 600,000.
+        // its chain: here the Poseidon libraries run as code (about 300,000 gas; a Fractal node runs them
+        // as precompiles, docs/node.md), so the call gets 600,000.
         vm.deal(USER, 3 ether);
         vm.recordLogs();
         vm.prank(USER, USER);

@@ -3,5 +3,6 @@
 mod block;
 mod call;
 mod common;
+mod precompiles;
 mod priority;
 mod validate;
