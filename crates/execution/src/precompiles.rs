@@ -5,7 +5,8 @@
 //! (`fractal_primitives::POSEIDON_T3`, `POSEIDON_T4`), and the outbox calls them for every message
 //! (docs/encodings.md). Run as EVM code, a Poseidon of two inputs costs about 29,000 gas and one of
 //! three about 77,000, so a 96-byte message cost about 308,000 gas. The node runs both addresses
-//! natively instead, as precompiles that answer exactly what the library's code answers:
+//! natively instead, as precompiles that answer what the library's code answers given the gas the
+//! code needs:
 //!
 //! - calldata `hash(uint256[n])`'s selector and `n` words (more bytes are ignored, as the ABI decoder
 //!   ignores them): success, the 32-byte Poseidon (circomlib's parameters) of the words, each reduced
@@ -19,6 +20,13 @@
 //! [`POSEIDON_T4_GAS`] (a revert too); with less gas the call runs out of gas and consumes it all,
 //! as every precompile does. The addresses are warm from the start of a transaction (EIP-2929), like
 //! Ethereum's precompiles.
+//!
+//! So the differences are gas only: a call forwarding at least the price but less than the code needs
+//! succeeds where the code ran out of gas; a first access costs 100 gas instead of 2,600; and an account
+//! delegated to either address by EIP-7702 runs the code (revm runs a precompile only for a call whose
+//! code address is the precompile's). A chain whose blocks ran the code before the node had these
+//! precompiles would re-execute them with other gas: there are no activation heights yet, so such a
+//! chain starts again from genesis with this version.
 
 use alloy_primitives::{
     Address, Bytes, U256,

@@ -1,7 +1,9 @@
 //! The Poseidon precompiles answer what the genesis libraries' code answers, for less gas.
 
 use alloy_primitives::{Address, Bytes, U256, address, hex};
-use fractal_execution::{CallOutcome, CallRequest, InMemoryState, POSEIDON_T3_GAS, call};
+use fractal_execution::{
+    CallOutcome, CallRequest, InMemoryState, POSEIDON_T3_GAS, POSEIDON_T4_GAS, call,
+};
 use fractal_primitives::{FIELD_MODULUS, POSEIDON_T3, POSEIDON_T4, poseidon};
 
 use crate::common::*;
@@ -66,8 +68,15 @@ fn calldata(selector: &str, words: &[U256]) -> Vec<u8> {
     input
 }
 
+/// The gas of a transaction calling a precompile of `price` gas with `input`: the intrinsic 21,000 and
+/// calldata (4 gas per zero byte, 16 per other), then the price.
+fn precompile_tx_gas(input: &[u8], price: u64) -> u64 {
+    let zeros = input.iter().filter(|b| **b == 0).count() as u64;
+    21_000 + 4 * zeros + 16 * (input.len() as u64 - zeros) + price
+}
+
 /// Calls the library's address and a copy of its code with the same calldata: the same success and
-/// output. Returns the precompile's outcome and the code's.
+/// output, and neither halts (a bad call reverts). Returns the precompile's outcome and the code's.
 fn agree(
     state: &InMemoryState,
     at: Address,
@@ -87,15 +96,36 @@ fn agree(
         native.revert_data.clone().unwrap_or_default(),
         code.revert_data.clone().unwrap_or_default()
     );
+    assert_eq!(
+        native.halt_reason,
+        None,
+        "{} bytes: {native:?}",
+        input.len()
+    );
+    assert_eq!(code.halt_reason, None, "{} bytes: {code:?}", input.len());
     (native, code)
 }
 
 #[test]
 fn poseidon_precompiles_answer_what_the_library_code_answers() {
     let state = state();
-    for (at, copy, selector, n) in [
-        (POSEIDON_T3, T3_COPY, "561558fe", 2),
-        (POSEIDON_T4, T4_COPY, "20cf0a37", 3),
+    for (at, copy, selector, other, n, price) in [
+        (
+            POSEIDON_T3,
+            T3_COPY,
+            "561558fe",
+            "20cf0a37",
+            2,
+            POSEIDON_T3_GAS,
+        ),
+        (
+            POSEIDON_T4,
+            T4_COPY,
+            "20cf0a37",
+            "561558fe",
+            3,
+            POSEIDON_T4_GAS,
+        ),
     ] {
         let words: Vec<U256> = (0..n).map(|i| U256::from(1_000 + i)).collect();
         let want = poseidon(&words).expect("field elements");
@@ -103,6 +133,7 @@ fn poseidon_precompiles_answer_what_the_library_code_answers() {
         let (native, code) = agree(&state, at, copy, &good);
         assert!(native.success);
         assert_eq!(native.output.as_ref(), want.to_be_bytes::<32>());
+        assert_eq!(native.gas_used, precompile_tx_gas(&good, price));
         // The library's code costs tens of thousands of gas; the precompile a few thousand.
         assert!(
             code.gas_used > native.gas_used + 20_000,
@@ -120,20 +151,46 @@ fn poseidon_precompiles_answer_what_the_library_code_answers() {
         let mut trailing = good.clone();
         trailing.extend_from_slice(&[0xff; 40]);
         agree(&state, at, copy, &trailing);
+        // Words of every size (a fixed pseudo-random sequence), each checked against the Rust hash.
+        let mut x = U256::from(0x5eed_u64);
+        for _ in 0..20 {
+            let words: Vec<U256> = (0..n)
+                .map(|_| {
+                    x = x * U256::from(6_364_136_223_846_793_005_u64)
+                        + U256::from(1_442_695_040_888_963_407_u64);
+                    x >> (x.as_limbs()[0] % 256)
+                })
+                .collect();
+            let reduced: Vec<U256> = words.iter().map(|w| w % FIELD_MODULUS).collect();
+            let (native, _) = agree(&state, at, copy, &calldata(selector, &words));
+            assert_eq!(
+                native.output.as_ref(),
+                poseidon(&reduced).unwrap().to_be_bytes::<32>()
+            );
+        }
 
         // Bad calldata: one byte short, the selector alone, a truncated selector, nothing, another
         // selector. All revert, with nothing, both ways.
-        let mut other = good.clone();
-        other[0] ^= 1;
+        let mut flipped = good.clone();
+        flipped[0] ^= 1;
+        // The other library's selector, with as many words as either takes.
+        let swapped = calldata(other, &[U256::from(1); 3]);
         for bad in [
             &good[..good.len() - 1],
             &good[..4],
             &good[..2],
             &[][..],
-            &other[..],
+            &flipped[..],
+            &swapped[..],
         ] {
             let (native, _) = agree(&state, at, copy, bad);
             assert!(!native.success, "{} bytes", bad.len());
+            assert_eq!(
+                native.gas_used,
+                precompile_tx_gas(bad, price),
+                "{} bytes",
+                bad.len()
+            );
         }
     }
 }
@@ -167,9 +224,11 @@ fn a_poseidon_call_without_its_gas_runs_out_of_gas() {
         gas: Some(full.gas_used - 1),
         ..Default::default()
     };
+    assert_eq!(
+        full.gas_used,
+        precompile_tx_gas(&req.input, POSEIDON_T3_GAS)
+    );
     let short = call(&state, &config(), &env(1), &req).expect("the call runs");
     assert!(!short.success);
     assert!(short.halt_reason.is_some(), "{short:?}");
-    // The transaction's intrinsic gas is what remains of the call's cost.
-    assert!(full.gas_used >= 21_000 + POSEIDON_T3_GAS);
 }
