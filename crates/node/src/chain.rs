@@ -743,12 +743,18 @@ impl<S: Store + 'static> Chain<S> {
         // A block that has sent all the messages the outbox allows seals at once, so that the next
         // sends land in the next block instead of reverting.
         while messages < MAX_MESSAGES_PER_BLOCK {
-            let candidates = {
+            let (candidates, full) = {
                 let pool = self.pool.lock().expect("mempool lock");
-                pool.best(MAX_GROUP, builder.gas_left())
+                let candidates = pool.best(MAX_GROUP, builder.gas_left());
+                // Transactions wait, none fits in what the block has left: the block is full. (An
+                // empty block is not: a transaction too large for it would make blocks without end.)
+                let full = candidates.is_empty() && pool.has_unexecuted() && !builder.is_empty();
+                (candidates, full)
             };
             if candidates.is_empty() {
-                if stop.load(Ordering::Acquire) || Instant::now() >= deadline {
+                // A full block seals at once instead of at its deadline: the block time bounds how
+                // long a transaction waits, the block gas limit how much a block holds.
+                if full || stop.load(Ordering::Acquire) || Instant::now() >= deadline {
                     break;
                 }
                 self.wait_for_work(deadline);

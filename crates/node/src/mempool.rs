@@ -122,6 +122,11 @@ impl Mempool {
         self.by_hash.is_empty()
     }
 
+    /// Whether a transaction waits that has not executed yet (in the pending block or before).
+    pub fn has_unexecuted(&self) -> bool {
+        !self.arrival.is_empty()
+    }
+
     /// A pending transaction by hash.
     pub fn get(&self, hash: &B256) -> Option<Arc<PooledTx>> {
         self.by_hash.get(hash).cloned()
@@ -302,7 +307,8 @@ impl Mempool {
         // would only make it fail.
         let mut waiting = AddressSet::default();
         for hash in self.arrival.values() {
-            if out.len() >= max_count {
+            // No transaction needs less than 21,000 gas: past that, nothing else fits.
+            if out.len() >= max_count || max_gas - gas < 21_000 {
                 break;
             }
             let tx = &self.by_hash[hash];

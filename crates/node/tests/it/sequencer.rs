@@ -257,6 +257,52 @@ fn outbox_messages_are_read_from_the_blocks() {
 /// capacity), so the sequencer seals a block as soon as it has sent 16: the sends after it land in the
 /// next block and succeed, long before the block time is up.
 #[test]
+fn a_full_block_seals_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ChainConfig::dev(dir.path().to_path_buf());
+    // A block time far longer than the test, and room for three transfers a block: only being full can
+    // seal a block.
+    config.block_time_ms = 60_000;
+    config.block_gas_limit = 3 * 21_000;
+    let chain = fractal_node::open_chain(config).unwrap();
+    let running = start(&chain);
+    let key: PrivateKeySigner = DEV_KEY.parse().unwrap();
+    let started = std::time::Instant::now();
+    let to = Address::with_last_byte(0xb0);
+    // Seven transfers in one go: two full blocks of three, and one left in the pending block.
+    let watchers: Vec<_> = (0..7u64)
+        .map(|nonce| {
+            chain
+                .submit(&transfer(&key, nonce, to, 1), true)
+                .unwrap()
+                .1
+                .unwrap()
+        })
+        .collect();
+    let blocks: Vec<u64> = watchers
+        .into_iter()
+        .map(|w| w.blocking_recv().unwrap().unwrap().receipt.block_number)
+        .collect();
+    let first = blocks[0];
+    assert_eq!(
+        blocks,
+        [0, 0, 0, 1, 1, 1, 2].map(|b| first + b),
+        "three transfers a block"
+    );
+    let deadline = started + Duration::from_secs(30);
+    while chain.latest_number().unwrap() < first + 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the full blocks did not seal"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The last transfer's block is not full: it waits for its block time.
+    assert_eq!(chain.latest_number().unwrap(), first + 1);
+    stop(&chain, running);
+}
+
+#[test]
 fn a_block_that_sent_sixteen_messages_seals_at_once() {
     use alloy::sol_types::SolCall;
     use fractal_primitives::{L2_OUTBOX, MAX_MESSAGES_PER_BLOCK};
