@@ -80,6 +80,9 @@ pub struct SenderState {
     pub balance: U256,
 }
 
+/// The gas every transaction pays before its calldata and execution.
+const TX_BASE_GAS: u64 = 21_000;
+
 /// The pending transactions.
 #[derive(Debug)]
 pub struct Mempool {
@@ -307,8 +310,8 @@ impl Mempool {
         // would only make it fail.
         let mut waiting = AddressSet::default();
         for hash in self.arrival.values() {
-            // No transaction needs less than 21,000 gas: past that, nothing else fits.
-            if out.len() >= max_count || max_gas - gas < 21_000 {
+            // No transaction needs less than the base gas: past that, nothing else fits.
+            if out.len() >= max_count || max_gas - gas < TX_BASE_GAS {
                 break;
             }
             let tx = &self.by_hash[hash];
@@ -363,7 +366,7 @@ pub fn intrinsic_gas(tx: &TxEnvelope) -> u64 {
     let zeros = input.iter().filter(|b| **b == 0).count() as u64;
     let non_zeros = input.len() as u64 - zeros;
     let create = matches!(tx.kind(), TxKind::Create);
-    let mut gas = 21_000 + zeros * 4 + non_zeros * 16;
+    let mut gas = TX_BASE_GAS + zeros * 4 + non_zeros * 16;
     if create {
         gas += 32_000 + 2 * (input.len() as u64).div_ceil(32);
     }
@@ -376,7 +379,7 @@ pub fn intrinsic_gas(tx: &TxEnvelope) -> u64 {
     if let Some(auths) = tx.authorization_list() {
         gas += 25_000 * auths.len() as u64;
     }
-    let floor = 21_000 + 10 * (zeros + 4 * non_zeros);
+    let floor = TX_BASE_GAS + 10 * (zeros + 4 * non_zeros);
     gas.max(floor)
 }
 
