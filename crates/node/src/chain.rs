@@ -3,6 +3,7 @@
 
 use std::{
     collections::{BTreeMap, VecDeque},
+    path::PathBuf,
     sync::{
         Arc, Condvar, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -40,6 +41,29 @@ use crate::{
 /// Most transactions the sequencer takes from the mempool at once (one log sync per group).
 const MAX_GROUP: usize = 1_024;
 
+/// The block writer makes a block durable in the store (a synced commit) when its number is a
+/// multiple of this, or when [`DURABLE_TXS`] transactions have been stored since the last synced
+/// commit; the blocks between are committed without a sync, visible at once and durable with the
+/// next synced one. Fewer syncs, and a page that several blocks in a row change reaches the disk once
+/// (docs/node.md, "The store syncs every 32nd block").
+pub const DURABLE_EVERY: u64 = 32;
+
+/// Transactions stored without a sync after which the next block is synced, which bounds how much a
+/// synced commit writes (and how long it keeps the disk from the write-ahead log's syncs) when blocks
+/// are full.
+pub const DURABLE_TXS: usize = 2_048;
+
+/// Sealed blocks that may wait for the writer while the sequencer goes on: a slow store write (a
+/// synced commit on a busy disk) delays no answer unless it outlasts this many blocks.
+const WRITE_QUEUE: usize = 4;
+
+/// Write-ahead logs in the ring. Block N reuses the log of block N − `WAL_RING` only once that block
+/// is durable: the sequencer begins block N once block N − 1 is queued for the writer, so at most
+/// `WRITE_QUEUE` blocks wait and one is being written; the writer has finished block
+/// N − `WRITE_QUEUE` − 2, and the last durable block is at most `DURABLE_EVERY` − 1 before that.
+const WAL_RING: u64 = 2 * DURABLE_EVERY;
+const _: () = assert!(WAL_RING >= DURABLE_EVERY + WRITE_QUEUE as u64 + 2);
+
 /// A transaction the sequencer has executed in the pending block: its receipt, final except for the
 /// block hash (zero until the block is sealed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,9 +97,10 @@ pub struct Chain<S> {
     store: Arc<S>,
     pool: Mutex<Mempool>,
     blocks: broadcast::Sender<BlockNotification>,
-    /// The pending blocks' write-ahead logs, one per block parity (used by the sequencer only): block N
-    /// logs to `wals[N % 2]`, so the log of a block being written survives until it is.
-    wals: Mutex<[Wal; 2]>,
+    /// The blocks' write-ahead logs, a ring used by the sequencer only: block N logs to
+    /// `wals[N % WAL_RING]`, so a block's log survives until the block is durable in the store (see
+    /// [`DURABLE_EVERY`]).
+    wals: Mutex<Vec<Wal>>,
     /// Set when transactions arrive; the sequencer waits on it.
     work: (Mutex<bool>, Condvar),
     /// Submitters waiting for a transaction to execute.
@@ -119,8 +144,8 @@ struct Parent {
     timestamp: u64,
     /// Priority operations executed up to and including it.
     priority_count: u64,
-    /// Its changes, while the writer may not have stored them yet.
-    overlay: Option<Arc<Overlay>>,
+    /// The changes of the blocks up to it that the writer may not have stored yet, oldest first.
+    unwritten: Vec<Arc<Overlay>>,
 }
 
 /// A sealed block on its way to the writer.
@@ -130,9 +155,9 @@ struct SealedBlock {
     receipts: Vec<(B256, Receipt)>,
 }
 
-/// The changes of the block being written, read before the store: the next block executes on top of
-/// them without waiting for the write. Reads of anything else go to the store, whose answer is the
-/// same before and after that block is written.
+/// The changes of a block on its way to the store, read before the store: the next blocks execute on
+/// top of them without waiting for the write. Reads of anything else go to the store, whose answer is
+/// the same before and after that block is written.
 #[derive(Debug, Default)]
 struct Overlay {
     number: u64,
@@ -166,22 +191,26 @@ impl Overlay {
     }
 }
 
-/// What the pending block executes on: the latest stored state, under the overlay of a block still
-/// being written.
+/// What the pending block executes on: the latest stored state, under the overlays of the blocks
+/// still on their way to the store, searched newest first. An overlay of a block the store already
+/// holds answers what the store would.
 struct PendingSource<'a, S> {
     latest: StoreSource<'a, S>,
-    overlay: Option<&'a Overlay>,
+    /// Oldest first.
+    overlays: &'a [Arc<Overlay>],
 }
 
 impl<S: Store> StateSource for PendingSource<'_, S> {
     fn account(&self, address: Address) -> Result<Option<AccountInfo>, SourceError> {
-        if let Some(info) = self.overlay.and_then(|o| o.accounts.get(&address)) {
-            return Ok(*info);
+        for overlay in self.overlays.iter().rev() {
+            if let Some(info) = overlay.accounts.get(&address) {
+                return Ok(*info);
+            }
         }
         self.latest.account(address)
     }
     fn storage(&self, address: Address, slot: U256) -> Result<U256, SourceError> {
-        if let Some(overlay) = self.overlay {
+        for overlay in self.overlays.iter().rev() {
             if let Some(value) = overlay.storage.get(&(address, slot)) {
                 return Ok(*value);
             }
@@ -192,15 +221,17 @@ impl<S: Store> StateSource for PendingSource<'_, S> {
         self.latest.storage(address, slot)
     }
     fn code_by_hash(&self, code_hash: B256) -> Result<Option<Bytes>, SourceError> {
-        if let Some(code) = self.overlay.and_then(|o| o.code.get(&code_hash)) {
-            return Ok(Some(code.clone()));
+        for overlay in self.overlays.iter().rev() {
+            if let Some(code) = overlay.code.get(&code_hash) {
+                return Ok(Some(code.clone()));
+            }
         }
         self.latest.code_by_hash(code_hash)
     }
     fn block_hash(&self, number: u64) -> Result<Option<B256>, SourceError> {
-        match self.overlay {
-            Some(overlay) if overlay.number == number => Ok(Some(overlay.hash)),
-            _ => self.latest.block_hash(number),
+        match self.overlays.iter().find(|o| o.number == number) {
+            Some(overlay) => Ok(Some(overlay.hash)),
+            None => self.latest.block_hash(number),
         }
     }
 }
@@ -263,21 +294,41 @@ impl<S: Store + 'static> Chain<S> {
         }
         let exec = ExecConfig::new(config.chain_id).with_block_gas_limit(config.block_gas_limit);
         let (blocks, _) = broadcast::channel(1024);
-        let (even, even_pending) = Wal::open(config.data_dir.join("pending-0.wal"))?;
-        let (odd, odd_pending) = Wal::open(config.data_dir.join("pending-1.wal"))?;
+        let wal_dir = config.data_dir.join("wal");
+        std::fs::create_dir_all(&wal_dir)
+            .map_err(|e| Error::Wal(format!("cannot create {}: {e}", wal_dir.display())))?;
+        let mut wals = Vec::with_capacity(WAL_RING as usize);
+        let mut logged = Vec::with_capacity(WAL_RING as usize + 2);
+        for i in 0..WAL_RING {
+            let (wal, contents) = Wal::open(wal_dir.join(format!("{i}.wal")))?;
+            wals.push(wal);
+            logged.push(contents);
+        }
+        // The two logs of a node from before the ring (removed once their block is recovered).
+        let legacy: Vec<PathBuf> = (0..2)
+            .map(|i| config.data_dir.join(format!("pending-{i}.wal")))
+            .filter(|path| path.exists())
+            .collect();
+        for path in &legacy {
+            logged.push(Wal::open(path)?.1);
+        }
         let chain = Self {
             pool: Mutex::new(Mempool::new(PoolConfig::new(config.chain_id))),
             exec,
             config,
             store,
             blocks,
-            wals: Mutex::new([even, odd]),
+            wals: Mutex::new(wals),
             work: (Mutex::new(false), Condvar::new()),
             watchers: Mutex::new(B256Map::default()),
             executed: Mutex::new(B256Map::default()),
             priority: Mutex::new(PriorityInbox::default()),
         };
-        chain.recover([even_pending, odd_pending])?;
+        chain.recover(logged)?;
+        for path in legacy {
+            std::fs::remove_file(&path)
+                .map_err(|e| Error::Wal(format!("cannot remove {}: {e}", path.display())))?;
+        }
         let executed = priority_count_of(&chain.latest_block()?.header);
         chain.priority.lock().expect("priority lock").next = executed;
         Ok(chain)
@@ -286,7 +337,7 @@ impl<S: Store + 'static> Chain<S> {
     /// Rebuilds and seals the blocks that a crash interrupted — executed, logged, maybe answered, but
     /// not (or not completely) written — from their logs, in order, each with its logged number, parent
     /// and timestamp, so that every receipt answered before the crash comes out the same.
-    fn recover(&self, logs: [WalContents; 2]) -> Result<()> {
+    fn recover(&self, logs: Vec<WalContents>) -> Result<()> {
         let mut logs: Vec<WalContents> = logs.into_iter().filter(|l| l.header.is_some()).collect();
         logs.sort_by_key(|l| l.header.map(|h| h.number));
         for log in logs {
@@ -302,7 +353,7 @@ impl<S: Store + 'static> Chain<S> {
                     store: &*self.store,
                     at: None,
                 },
-                overlay: None,
+                overlays: &[],
             };
             let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
             let mut priority = 0;
@@ -621,11 +672,13 @@ impl<S: Store + 'static> Chain<S> {
     /// block, executes transactions as they arrive — each logged and synced before its watchers hear
     /// of it — and seals the block every `block_time`, also when it is empty (blocks keep time).
     ///
-    /// Sealing is pipelined: a writer thread stores block N (one durable store transaction) while block
-    /// N+1 already executes on top of N's changes held in memory, so the store's sync never delays an
-    /// answer. At most one block is being written at a time.
+    /// Sealing is pipelined: a writer thread stores block N (one store transaction, synced as
+    /// [`DURABLE_EVERY`] says) while block N+1 already executes on top of the changes of the
+    /// blocks not yet stored, held in memory, so the store never delays an answer. Up to
+    /// `WRITE_QUEUE` sealed blocks wait for the writer. Until a block is durable its transactions stay
+    /// in its write-ahead log, and a restart rebuilds it from there.
     pub fn run_sequencer(&self, stop: &AtomicBool) -> Result<()> {
-        let (to_writer, blocks) = std::sync::mpsc::sync_channel::<SealedBlock>(0);
+        let (to_writer, blocks) = std::sync::mpsc::sync_channel::<SealedBlock>(WRITE_QUEUE);
         std::thread::scope(|scope| {
             let writer = std::thread::Builder::new()
                 .name("block-writer".into())
@@ -638,20 +691,25 @@ impl<S: Store + 'static> Chain<S> {
                     hash: latest.hash,
                     timestamp: latest.header.timestamp,
                     priority_count: priority_count_of(&latest.header),
-                    overlay: None,
+                    unwritten: Vec::new(),
                 };
                 while !stop.load(Ordering::Acquire) {
                     let sealed = self.build_block(&parent, stop)?;
+                    let mut unwritten = std::mem::take(&mut parent.unwritten);
+                    // Blocks the writer has stored no longer need their overlays.
+                    let stored = self.latest_number()?;
+                    unwritten.retain(|o| o.number > stored);
+                    unwritten.push(Arc::new(Overlay::of(
+                        sealed.number,
+                        sealed.block.hash,
+                        &sealed.block.diff,
+                    )));
                     parent = Parent {
                         number: sealed.number,
                         hash: sealed.block.hash,
                         timestamp: sealed.block.header.timestamp,
                         priority_count: priority_count_of(&sealed.block.header),
-                        overlay: Some(Arc::new(Overlay::of(
-                            sealed.number,
-                            sealed.block.hash,
-                            &sealed.block.diff,
-                        ))),
+                        unwritten,
                     };
                     if to_writer.send(sealed).is_err() {
                         // The writer stopped on an error, which it returns below.
@@ -676,6 +734,7 @@ impl<S: Store + 'static> Chain<S> {
     /// The writer thread: stores each sealed block, then clears its transactions from the pool and
     /// tells subscribers.
     fn write_blocks(&self, blocks: &std::sync::mpsc::Receiver<SealedBlock>) -> Result<()> {
+        let mut unsynced_txs = 0;
         for sealed in blocks {
             let started = Instant::now();
             let SealedBlock {
@@ -685,7 +744,13 @@ impl<S: Store + 'static> Chain<S> {
             } = sealed;
             let hashes: Vec<B256> = receipts.iter().map(|(hash, _)| *hash).collect();
             let diff = Arc::new(block.diff.clone());
-            self.store.append_block(block)?;
+            unsynced_txs += receipts.len();
+            if number % DURABLE_EVERY == 0 || unsynced_txs >= DURABLE_TXS {
+                self.store.append_block(block)?;
+                unsynced_txs = 0;
+            } else {
+                self.store.append_block_deferred(block)?;
+            }
             self.pool
                 .lock()
                 .expect("mempool lock")
@@ -713,6 +778,8 @@ impl<S: Store + 'static> Chain<S> {
                 diff,
             });
         }
+        // The sequencer has stopped: make the last blocks durable, so a clean restart replays nothing.
+        self.store.sync()?;
         Ok(())
     }
 
@@ -721,7 +788,7 @@ impl<S: Store + 'static> Chain<S> {
         let number = parent.number + 1;
         let timestamp = now_secs().max(parent.timestamp);
         let mut wals = self.wals.lock().expect("wal lock");
-        let wal = &mut wals[(number % 2) as usize];
+        let wal = &mut wals[(number % WAL_RING) as usize];
         wal.begin(WalHeader {
             number,
             parent_hash: parent.hash,
@@ -733,7 +800,7 @@ impl<S: Store + 'static> Chain<S> {
                 store: &*self.store,
                 at: None,
             },
-            overlay: parent.overlay.as_deref(),
+            overlays: &parent.unwritten,
         };
         let mut builder = BlockBuilder::new(&source, &self.exec, &env)?;
         let deadline = Instant::now() + self.config.block_time();
@@ -1044,4 +1111,80 @@ pub fn genesis_block(config: &ChainConfig) -> NewBlock {
         ..Default::default()
     };
     NewBlock::new(header, vec![], vec![], StateDiff { accounts })
+}
+
+#[cfg(test)]
+mod tests {
+    use fractal_storage::{
+        BlockReader, BlockWriter, HistoryConfig, StateReader, test_utils::InMemoryStore,
+    };
+
+    use super::*;
+
+    fn overlay(number: u64, accounts: Vec<AccountDiff>) -> Arc<Overlay> {
+        Arc::new(Overlay::of(
+            number,
+            B256::repeat_byte(number as u8),
+            &StateDiff { accounts },
+        ))
+    }
+
+    fn account(address: Address, nonce: u64, storage: &[(u64, u64)], cleared: bool) -> AccountDiff {
+        AccountDiff {
+            address,
+            info: Some(AccountInfo {
+                nonce,
+                balance: U256::ZERO,
+                code_hash: alloy_primitives::KECCAK256_EMPTY,
+            }),
+            storage: storage
+                .iter()
+                .map(|(k, v)| (U256::from(*k), U256::from(*v)))
+                .collect(),
+            storage_cleared: cleared,
+            code: None,
+        }
+    }
+
+    /// Blocks queued for the writer stack: the newest overlay that knows an answer gives it, a wipe
+    /// hides the older overlays and the store, and the rest falls through to the store.
+    #[test]
+    fn queued_overlays_read_newest_first() {
+        let dir = std::env::temp_dir();
+        let store = InMemoryStore::new(HistoryConfig::default());
+        let genesis = genesis_block(&ChainConfig::dev(dir));
+        let genesis_hash = genesis.hash;
+        store.append_block(genesis).unwrap();
+        let (x, y) = (Address::with_last_byte(0xa1), Address::with_last_byte(0xa2));
+        let overlays = [
+            overlay(
+                1,
+                vec![
+                    account(x, 1, &[(1, 5), (2, 6)], false),
+                    account(y, 1, &[(1, 9)], false),
+                ],
+            ),
+            overlay(2, vec![account(x, 2, &[(2, 7)], true)]),
+        ];
+        let source = PendingSource {
+            latest: StoreSource {
+                store: &store,
+                at: None,
+            },
+            overlays: &overlays,
+        };
+        let slot = |address, slot: u64| source.storage(address, U256::from(slot)).unwrap();
+        assert_eq!(source.account(x).unwrap().unwrap().nonce, 2);
+        assert_eq!(source.account(y).unwrap().unwrap().nonce, 1);
+        assert_eq!(slot(x, 1), U256::ZERO, "wiped in block 2");
+        assert_eq!(slot(x, 2), U256::from(7));
+        assert_eq!(slot(y, 1), U256::from(9));
+        assert_eq!(slot(y, 2), U256::ZERO);
+        let z = Address::with_last_byte(0xa3);
+        assert_eq!(source.account(z).unwrap(), store.account(z, None).unwrap());
+        assert_eq!(source.block_hash(1).unwrap(), Some(B256::repeat_byte(1)));
+        assert_eq!(source.block_hash(2).unwrap(), Some(B256::repeat_byte(2)));
+        assert_eq!(source.block_hash(0).unwrap(), Some(genesis_hash));
+        assert_eq!(store.block_hash(0).unwrap(), Some(genesis_hash));
+    }
 }

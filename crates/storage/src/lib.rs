@@ -3,7 +3,8 @@
 //! be read at the latest block and at recent historical block numbers. The rest of the node
 //! depends only on the [`StateReader`], [`BlockReader`] and [`BlockWriter`] traits (split like
 //! reth's storage API and provider); [`RedbStore`] implements them over one redb file, with one
-//! fsynced write transaction per appended block, and the `test-utils` feature adds
+//! write transaction per appended block (fsynced, or deferred to a later sync with
+//! [`BlockWriter::append_block_deferred`]), and the `test-utils` feature adds
 //! `test_utils::InMemoryStore` with the same behaviour for other crates' tests.
 
 mod apply;

@@ -31,7 +31,7 @@ use std::time::Instant;
 use alloy_primitives::{Address, B256, Bytes, U256};
 use fractal_primitives::AccountInfo;
 use redb::{
-    Database, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, Table,
+    Database, Durability, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable, Table,
     TableDefinition, WriteTransaction,
 };
 
@@ -450,12 +450,14 @@ impl BlockReader for RedbStore {
     }
 }
 
-impl BlockWriter for RedbStore {
-    fn append_block(&self, block: NewBlock) -> Result<()> {
+impl RedbStore {
+    /// Appends `block` in one write transaction with `durability`.
+    fn append(&self, block: &NewBlock, durability: Durability) -> Result<()> {
         let started = Instant::now();
         let n = block.number();
-        let tx = self.db.begin_write()?;
-        let pruned = write_block(&tx, &block, self.config)?;
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(durability)?;
+        let pruned = write_block(&tx, block, self.config)?;
         tx.commit()?;
         tracing::debug!(
             block = n,
@@ -464,9 +466,30 @@ impl BlockWriter for RedbStore {
             accounts = block.diff.accounts.len(),
             slots = block.diff.storage_writes(),
             pruned,
+            durable = matches!(durability, Durability::Immediate),
             elapsed = ?started.elapsed(),
             "appended block"
         );
+        Ok(())
+    }
+}
+
+impl BlockWriter for RedbStore {
+    fn append_block(&self, block: NewBlock) -> Result<()> {
+        self.append(&block, Durability::Immediate)
+    }
+
+    /// A commit without `fsync` (redb's `Durability::None`): besides the sync, it lets redb reuse
+    /// the pages that the next deferred commits free, so a page written by several blocks in a row
+    /// reaches the disk once.
+    fn append_block_deferred(&self, block: NewBlock) -> Result<()> {
+        self.append(&block, Durability::None)
+    }
+
+    fn sync(&self) -> Result<()> {
+        // An empty durable commit persists the deferred ones before it.
+        let tx = self.db.begin_write()?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -75,6 +75,23 @@ pub trait BlockWriter {
     /// The block must be number `latest + 1` (0 for genesis, whose diff creates the genesis
     /// allocation) and name the latest block as its parent. On error nothing is written.
     fn append_block(&self, block: NewBlock) -> Result<()>;
+
+    /// Appends the next block like [`append_block`](Self::append_block) (same checks, visible to
+    /// readers when it returns) without waiting for the disk: it is durable once a later
+    /// `append_block` or [`sync`](Self::sync) returns. A crash before then loses the deferred blocks
+    /// (the latest ones, whole), never part of one, and the store reopens at the last durable block.
+    ///
+    /// For a writer that can rebuild what a crash loses: the sequencer keeps the transactions of
+    /// every block not yet durable in its write-ahead logs. A store without a cheaper path makes
+    /// the block durable at once.
+    fn append_block_deferred(&self, block: NewBlock) -> Result<()> {
+        self.append_block(block)
+    }
+
+    /// Makes every appended block durable.
+    fn sync(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Everything a store does, for `Arc<dyn Store>`.

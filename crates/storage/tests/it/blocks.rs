@@ -1,7 +1,7 @@
 //! Blocks, transactions and receipts; what `append_block` refuses.
 
 use alloy_primitives::{B256, U256};
-use fractal_storage::{Error, Store};
+use fractal_storage::{BlockReader, BlockWriter, Error, StateReader, Store};
 
 use crate::common::{
     addr, block, change, diff, info, log, memory, open_redb, receipt, scripted_chain, tx, word,
@@ -241,4 +241,53 @@ fn refusals_write_nothing_redb() {
 #[test]
 fn refusals_write_nothing_memory() {
     refusals(&memory(10));
+}
+
+/// A deferred block is checked like any other, visible at once, and durable after `sync`.
+#[test]
+fn deferred_blocks_are_checked_visible_and_synced() {
+    let dir = tempfile::tempdir().unwrap();
+    let sender = addr(1);
+    let h1 = {
+        let store = open_redb(dir.path(), 10);
+        let genesis = block(
+            0,
+            B256::ZERO,
+            Vec::new(),
+            diff(vec![change(sender, Some(info(0, 5)), &[], false)]),
+        );
+        let g = genesis.hash;
+        store.append_block(genesis).unwrap();
+        assert!(matches!(
+            store.append_block_deferred(block(2, g, Vec::new(), Default::default())),
+            Err(Error::NonSequentialBlock {
+                expected: 1,
+                got: 2
+            })
+        ));
+        let b1 = block(
+            1,
+            g,
+            vec![(tx(1, 0, sender), receipt(sender, 21_000, vec![]))],
+            diff(vec![change(sender, Some(info(1, 4)), &[], false)]),
+        );
+        let h1 = b1.hash;
+        store.append_block_deferred(b1).unwrap();
+        assert_eq!(store.latest_block_number().unwrap(), Some(1));
+        assert_eq!(store.account(sender, None).unwrap(), Some(info(1, 4)));
+        assert_eq!(store.account(sender, Some(0)).unwrap(), Some(info(0, 5)));
+        assert!(store.transaction(tx(1, 0, sender).hash).unwrap().is_some());
+        // A wrong parent is refused and leaves the deferred block in place.
+        assert!(
+            store
+                .append_block_deferred(block(2, g, Vec::new(), Default::default()))
+                .is_err()
+        );
+        store.sync().unwrap();
+        h1
+    };
+    let store = open_redb(dir.path(), 10);
+    assert_eq!(store.latest_block_number().unwrap(), Some(1));
+    assert_eq!(store.block_hash(1).unwrap(), Some(h1));
+    assert_eq!(store.account(sender, None).unwrap(), Some(info(1, 4)));
 }
