@@ -312,6 +312,10 @@ impl<S: Store + 'static> Chain<S> {
         for path in &legacy {
             logged.push(Wal::open(path)?.1);
         }
+        // The logs' directory entries, durable before any log is relied on.
+        std::fs::File::open(&wal_dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(|e| Error::Wal(format!("cannot sync {}: {e}", wal_dir.display())))?;
         let chain = Self {
             pool: Mutex::new(Mempool::new(PoolConfig::new(config.chain_id))),
             exec,
@@ -337,9 +341,14 @@ impl<S: Store + 'static> Chain<S> {
     /// Rebuilds and seals the blocks that a crash interrupted — executed, logged, maybe answered, but
     /// not (or not completely) written — from their logs, in order, each with its logged number, parent
     /// and timestamp, so that every receipt answered before the crash comes out the same.
+    ///
+    /// A log above the latest block that cannot be replayed (its parent is not the block rebuilt
+    /// before it: the chain's config changed since the crash, or the store and the logs come from
+    /// different histories) stops the start with an error rather than dropping what it holds.
     fn recover(&self, logs: Vec<WalContents>) -> Result<()> {
         let mut logs: Vec<WalContents> = logs.into_iter().filter(|l| l.header.is_some()).collect();
         logs.sort_by_key(|l| l.header.map(|h| h.number));
+        let highest = logs.last().and_then(|l| l.header).map(|h| h.number);
         for log in logs {
             let header = log.header.expect("filtered");
             let latest = self.latest_block()?;
@@ -378,6 +387,18 @@ impl<S: Store + 'static> Chain<S> {
                 transactions = log.transactions.len(),
                 "recovered a pending block from its log"
             );
+        }
+        let latest = self.latest_number()?;
+        if let Some(highest) = highest.filter(|h| *h > latest) {
+            return Err(Error::Wal(format!(
+                "the logs hold blocks up to {highest}, but block {} cannot be rebuilt on the stored \
+                 block {latest} (its log is missing or names another parent), so blocks {}..={highest} \
+                 cannot be rebuilt; was the chain's config changed since the node stopped? Restore \
+                 it, or remove {} to drop those blocks",
+                latest + 1,
+                latest + 1,
+                self.config.data_dir.join("wal").display()
+            )));
         }
         Ok(())
     }

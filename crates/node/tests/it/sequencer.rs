@@ -436,7 +436,7 @@ fn blocks_not_yet_durable_are_rebuilt_from_the_log_ring() {
     stop(&chain, running);
 
     config.data_dir = crashed;
-    let restarted = fractal_node::open_chain(config).unwrap();
+    let restarted = fractal_node::open_chain(config.clone()).unwrap();
     // Every block came back, and the pending one with the last transfer.
     assert_eq!(restarted.latest_number().unwrap(), last_sealed + 1);
     for (hash, executed) in &answered {
@@ -450,4 +450,13 @@ fn blocks_not_yet_durable_are_rebuilt_from_the_log_ring() {
             "block {n}"
         );
     }
+
+    // The same logs under another block gas limit: the blocks would come out different, so the node
+    // refuses to start rather than drop the answered transactions.
+    let changed = dir.path().join("changed");
+    copy_dir(&live.join("wal"), &changed.join("wal"));
+    config.data_dir = changed;
+    config.block_gas_limit = 30_000_000;
+    let err = fractal_node::open_chain(config).unwrap_err().to_string();
+    assert!(err.contains("cannot be rebuilt"), "{err}");
 }
