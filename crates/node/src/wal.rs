@@ -27,7 +27,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use alloy_primitives::{B256, Bytes, keccak256};
+use alloy_primitives::{B256, Bytes, Keccak256, keccak256};
 
 use crate::{Error, Result};
 
@@ -85,7 +85,7 @@ impl WalHeader {
 }
 
 /// What a log held when it was opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WalContents {
     /// The block, if the header was complete.
     pub header: Option<WalHeader>,
@@ -222,17 +222,14 @@ impl Wal {
 
 /// A record's check: keyed by its block's seal, so records of an earlier block do not pass.
 fn record_check(seal: &[u8; SEAL_LEN], raw: &[u8]) -> [u8; CHECK_LEN] {
-    let mut keyed = Vec::with_capacity(SEAL_LEN + raw.len());
-    keyed.extend_from_slice(seal);
-    keyed.extend_from_slice(raw);
-    keccak256(&keyed)[..CHECK_LEN].try_into().expect("8 bytes")
+    let mut hasher = Keccak256::new();
+    hasher.update(seal);
+    hasher.update(raw);
+    hasher.finalize()[..CHECK_LEN].try_into().expect("8 bytes")
 }
 
 fn parse(bytes: &[u8]) -> WalContents {
-    let empty = WalContents {
-        header: None,
-        transactions: Vec::new(),
-    };
+    let empty = WalContents::default();
     if bytes.len() < MAGIC.len() + 1 || &bytes[..MAGIC.len()] != MAGIC {
         return empty;
     }
@@ -259,10 +256,7 @@ fn parse(bytes: &[u8]) -> WalContents {
 /// A version 1 log: an unsealed header, records checked by `keccak256(raw)[0..4]` up to the file's end.
 fn parse_v1(bytes: &[u8]) -> WalContents {
     if bytes.len() < FIELDS_LEN {
-        return WalContents {
-            header: None,
-            transactions: Vec::new(),
-        };
+        return WalContents::default();
     }
     WalContents {
         header: Some(WalHeader::decode_fields(
