@@ -105,6 +105,7 @@ wait "$devnet_pid"; status=$?
 devnet_pid=""
 check "the devnet stops cleanly on SIGINT (exit 0)" test "$status" = 0
 check "anvil stopped with it" bash -c "! cast chain-id --rpc-url '$l1'"
+check "the states anvil persisted (in the devnet directory, not ~/.foundry) are removed with it" test ! -e "$dir/anvil-states"
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]] || { echo "--- devnet log"; tail -50 "$dir.log"; }

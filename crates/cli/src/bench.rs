@@ -89,12 +89,14 @@ pub(crate) struct NodeBench {
     work_dir: PathBuf,
 }
 
-/// A server under test, killed on drop.
+/// A server under test, killed on drop; then its scratch directory is removed.
 struct Target {
     name: &'static str,
     rpc: String,
     rest: Option<String>,
     child: Child,
+    /// The node's data directory, or where anvil persists its states.
+    scratch: PathBuf,
 }
 
 impl Target {
@@ -117,6 +119,7 @@ impl Drop for Target {
         let _ = self.set_paused(false);
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
 
@@ -311,8 +314,11 @@ async fn wait_ready(client: &Client, target: &mut Target) -> Result<u64> {
     )
 }
 
-fn start_anvil() -> Result<Target> {
+/// anvil as the reference, on a free port, its persisted states in `states` (see
+/// [`crate::devnet::ANVIL_STATES`]: several GB for this workload, left behind when it is killed).
+fn start_anvil(states: &Path) -> Result<Target> {
     let port = free_port()?;
+    let _ = std::fs::remove_dir_all(states);
     let child = Command::new("anvil")
         .args([
             "--port",
@@ -321,6 +327,8 @@ fn start_anvil() -> Result<Target> {
             "--chain-id",
             "31337",
         ])
+        .arg("--cache-path")
+        .arg(states)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -330,6 +338,7 @@ fn start_anvil() -> Result<Target> {
         rpc: format!("http://127.0.0.1:{port}"),
         rest: None,
         child,
+        scratch: states.to_path_buf(),
     })
 }
 
@@ -361,6 +370,7 @@ fn start_node(settings: &NodeBench) -> Result<Target> {
         rpc: format!("http://127.0.0.1:{rpc_port}"),
         rest: Some(format!("http://127.0.0.1:{rest_port}")),
         child,
+        scratch: data,
     })
 }
 
@@ -653,7 +663,8 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
     };
     let mut targets: Vec<(Prepared, Results)> = Vec::new();
     if !settings.node_only {
-        let anvil = prepare(&client, start_anvil()?, &settings, &creation)
+        let states = settings.work_dir.join(crate::devnet::ANVIL_STATES);
+        let anvil = prepare(&client, start_anvil(&states)?, &settings, &creation)
             .await
             .wrap_err("preparing anvil")?;
         targets.push((anvil, Results::default()));
@@ -789,7 +800,6 @@ pub(crate) async fn run(settings: NodeBench) -> Result<String> {
         settings.out.with_extension("json"),
         serde_json::to_string_pretty(&json)? + "\n",
     )?;
-    let _ = std::fs::remove_dir_all(settings.work_dir.join("node"));
     Ok(md)
 }
 

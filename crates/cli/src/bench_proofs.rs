@@ -291,17 +291,20 @@ fn chunk_constraints(circuit_dir: &Path, writes: usize) -> Result<usize> {
     Ok(read_r1cs(&files)?.constraints.len())
 }
 
-/// anvil on a free port, killed when dropped.
+/// anvil on a free port, killed when dropped; then `states`, where it persists states, is removed.
 struct Anvil {
     child: Child,
     url: String,
+    states: PathBuf,
 }
 
 impl Anvil {
-    async fn start(client: &Client) -> Result<Self> {
+    async fn start(client: &Client, states: PathBuf) -> Result<Self> {
         let port = free_port()?;
         let child = Command::new(crate::devnet::foundry("anvil")?)
             .args(["--port", &port.to_string(), "--silent"])
+            .arg("--cache-path")
+            .arg(&states)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -310,6 +313,7 @@ impl Anvil {
         let mut anvil = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            states,
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while client
@@ -416,6 +420,7 @@ impl Drop for Anvil {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.states);
     }
 }
 
@@ -455,7 +460,11 @@ async fn measure_gas(
     let client = Client {
         http: reqwest::Client::new(),
     };
-    let anvil = Anvil::start(&client).await?;
+    let states = settings
+        .circuit_dir
+        .join("bench")
+        .join(crate::devnet::ANVIL_STATES);
+    let anvil = Anvil::start(&client, states).await?;
     let anvil_version = client
         .rpc(&anvil.url, "web3_clientVersion", json!([]))
         .await?

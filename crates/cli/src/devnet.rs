@@ -56,8 +56,9 @@ const OPERATOR: usize = 9;
 /// Options of `fractal devnet`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct DevnetArgs {
-    /// Where the devnet keeps its files (deployment files, chain.toml, the chain's data); wiped at
-    /// start: a devnet starts from scratch every time, as anvil does.
+    /// Where the devnet keeps its files (deployment files, chain.toml, the chain's data, anvil's log and
+    /// the states it persists, removed at stop); wiped at start: a devnet starts from scratch every
+    /// time, as anvil does.
     #[arg(long, default_value = ".devnet/devnet")]
     dir: PathBuf,
     /// L1 (anvil) JSON-RPC port.
@@ -101,10 +102,12 @@ pub(crate) struct DevnetArgs {
     deposit_ether: u64,
 }
 
-/// A child process killed when dropped.
+/// A child process killed when dropped; then its scratch directory, if any, is removed.
 struct Process {
     name: &'static str,
     child: Child,
+    /// Removed once the process has exited (anvil's persisted states: see [`ANVIL_STATES`]).
+    scratch: Option<PathBuf>,
 }
 
 impl Drop for Process {
@@ -112,8 +115,26 @@ impl Drop for Process {
         if let Err(e) = self.child.start_kill() {
             tracing::debug!(process = self.name, error = %e, "already stopped");
         }
+        let Some(scratch) = &self.scratch else { return };
+        // SIGKILL takes effect at once; wait (briefly, blocking: this runs at shutdown) for the exit so
+        // nothing writes into the directory while it is removed.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Err(e) = std::fs::remove_dir_all(scratch)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(process = self.name, dir = %scratch.display(), error = %e, "could not remove");
+        }
     }
 }
+
+/// Where the devnet's anvil keeps the states it persists, under the devnet directory (`--cache-path`).
+/// anvil writes the state of every block past the few it keeps in memory (≈ 80 KB a block for the
+/// devnet's L1) to `~/.foundry/anvil/tmp` by default and leaves it there when killed: an hour of
+/// one-second blocks is ≈ 300 MB, a benchmark's anvil several GB. The devnet removes it when it stops.
+pub(crate) const ANVIL_STATES: &str = "anvil-states";
 
 #[allow(clippy::print_stderr)]
 fn step(message: impl std::fmt::Display) {
@@ -252,12 +273,15 @@ pub(crate) async fn run(
         child: Command::new(&anvil)
             .args(["--port", &args.l1_port.to_string()])
             .args(["--block-time", &args.l1_block_time.to_string()])
+            .arg("--cache-path")
+            .arg(dir.join(ANVIL_STATES))
             .stdout(log.try_clone()?)
             .stderr(log)
             .stdin(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .wrap_err("starting anvil")?,
+        scratch: Some(dir.join(ANVIL_STATES)),
     };
     wait_for_rpc(&l1, "anvil", Duration::from_secs(20)).await?;
     let l1_provider = ProviderBuilder::new().connect_http(l1.parse()?);

@@ -147,10 +147,20 @@ impl L1 {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
+        let devnet = repo_root().join(".devnet");
+        std::fs::create_dir_all(&devnet).unwrap();
+        // forge's fs_permissions allow writes under .devnet only.
+        let dir = tempfile::Builder::new()
+            .prefix("publisher-it-")
+            .tempdir_in(&devnet)
+            .unwrap();
         let port = free_port();
+        // The states anvil persists go to the test's directory (not ~/.foundry/anvil/tmp, where a
+        // killed anvil leaves them).
         let anvil = Process(
             Command::new(foundry("anvil"))
-                .args(["--port", &port.to_string(), "--silent"])
+                .args(["--port", &port.to_string(), "--silent", "--cache-path"])
+                .arg(dir.path().join("anvil-states"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -163,13 +173,6 @@ impl L1 {
             assert!(Instant::now() < deadline, "anvil did not answer on {url}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let devnet = repo_root().join(".devnet");
-        std::fs::create_dir_all(&devnet).unwrap();
-        // forge's fs_permissions allow writes under .devnet only.
-        let dir = tempfile::Builder::new()
-            .prefix("publisher-it-")
-            .tempdir_in(&devnet)
-            .unwrap();
         {
             let _forge = FORGE.lock().unwrap_or_else(PoisonError::into_inner);
             forge(&url, dir.path(), "script/Deploy.s.sol", &[]);
